@@ -1,0 +1,5 @@
+import sys
+
+from pocketpilot.apps.cli import main
+
+sys.exit(main())
