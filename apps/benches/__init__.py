@@ -1,0 +1,1 @@
+"""One module per ``pocketpilot bench`` target; each exposes ``register(subparsers)``."""
