@@ -162,13 +162,11 @@ def validate(action: Action, screen: Screen | None) -> None:
             raise InvalidAction("type_text needs non-empty text")
         if action.element is not None:
             element = _element(screen, action.element, action.kind)
-            if not element.editable:
-                raise InvalidAction(f"element {action.element} ({element.label or element.class_name}) is not a text field")
+            _require_field(element, action.element)
     elif isinstance(action, ClearText):
         if action.element is not None:
             element = _element(screen, action.element, action.kind)
-            if not element.editable:
-                raise InvalidAction(f"element {action.element} ({element.label or element.class_name}) is not a text field")
+            _require_field(element, action.element)
     elif isinstance(action, Swipe):
         for x, y in ((action.x1, action.y1), (action.x2, action.y2)):
             _check_point(x, y, screen)
@@ -182,6 +180,11 @@ def validate(action: Action, screen: Screen | None) -> None:
             raise InvalidAction("launch needs an app: a package name or a launcher label")
     elif isinstance(action, Wait) and not 0 <= action.seconds <= MAX_WAIT_SECONDS:
         raise InvalidAction(f"wait.seconds must be within 0..{MAX_WAIT_SECONDS:g}, got {action.seconds}")
+
+
+def _require_field(element, element_id: int) -> None:
+    if not element.editable:
+        raise InvalidAction(f"element {element_id} ({element.label or element.class_name}) is not a text field")
 
 
 def _check_target(action: Tap | LongPress, screen: Screen | None, *, need_point_or_element: bool) -> None:

@@ -19,3 +19,19 @@ def open_device(spec: str = VIRTUAL, *, variant: int = 0, seed: int = 0) -> Devi
     from pocketpilot.devices.adb import AdbDevice
 
     return AdbDevice(spec)
+
+
+def list_devices(*, adb_host: str = "127.0.0.1", adb_port: int = 5037) -> list[tuple[str, str]]:
+    """``(serial, state)`` for the virtual phone and every device the ADB server knows.
+
+    An absent ADB server is not an error here: the list then holds only the virtual phone.
+    """
+    found = [(VIRTUAL, "device")]
+    try:
+        import adbutils
+
+        client = adbutils.AdbClient(host=adb_host, port=adb_port, socket_timeout=3)
+        found.extend((d.serial, d.state) for d in client.list())
+    except (OSError, adbutils.AdbError, adbutils.AdbTimeout):
+        pass
+    return found

@@ -30,6 +30,7 @@ _BOOL_ATTRS = (
     "selected",
 )
 _EDITABLE_CLASSES = ("EditText", "AutoCompleteTextView", "SearchView")
+SYSTEM_UI = "com.android.systemui"
 _DIGITS = re.compile(r"\d+")
 # uiautomator writes a status line after the XML when dumping to a tty/stdout.
 _TRAILER = re.compile(r"UI hier\w* dumped to:.*$", re.S)
@@ -169,7 +170,7 @@ class Screen:
         """The package most nodes belong to (system overlays such as the status bar excluded)."""
         counts: dict[str, int] = {}
         for node in self.nodes:
-            if node.package and node.package != "com.android.systemui":
+            if node.package and node.package != SYSTEM_UI:
                 counts[node.package] = counts.get(node.package, 0) + 1
         if not counts:
             return self.nodes[0].package if self.nodes else ""
@@ -346,7 +347,7 @@ def _derive_elements(screen: Screen) -> list[Element]:
         if visible.area == 0:
             continue
         has_text = bool(node.text.strip() or node.content_desc.strip())
-        if not node.actionable and (not has_text or position in absorbed):
+        if not node.actionable and (not has_text or position in absorbed or _is_system_chrome(node)):
             continue
         label = (node.text or node.content_desc).strip()
         if node.editable:
@@ -381,6 +382,11 @@ def _derive_elements(screen: Screen) -> list[Element]:
     return elements
 
 
+def _is_system_chrome(node: Node) -> bool:
+    """Status-bar clock and icons: dynamic, not part of the app, and not worth prompt tokens."""
+    return node.package == SYSTEM_UI
+
+
 def _text_descendants(screen: Screen, position: int) -> list[int]:
     out: list[int] = []
     stack = list(screen.nodes[position].children)
@@ -400,11 +406,11 @@ def page_signature(screen: Screen) -> str:
     What does not: digits (times, counts), typed text, and anything inside a scrolling container
     except the *set* of item shapes, so a list of 3 or 30 contacts is the same page.
     """
-    parts: list[str] = [screen.package]
+    page_package = screen.package
+    parts: list[str] = [page_package]
     for position, node in enumerate(screen.nodes):
-        if node.depth == 0 and node.package == "com.android.systemui":
-            continue
-        if _inside_scrollable(screen, position) or _under_systemui(screen, position):
+        chrome = node.package == SYSTEM_UI and page_package != SYSTEM_UI
+        if chrome or _inside_scrollable(screen, position):
             continue
         parts.append(_node_shape(screen, position, with_text=True))
         if node.scrollable:
@@ -412,11 +418,6 @@ def page_signature(screen: Screen) -> str:
             parts.append("items{" + "|".join(shapes) + "}")
     digest = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
     return digest[:16]
-
-
-def _under_systemui(screen: Screen, position: int) -> bool:
-    node = screen.nodes[position]
-    return node.package == "com.android.systemui"
 
 
 def _inside_scrollable(screen: Screen, position: int) -> bool:
