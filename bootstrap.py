@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,15 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".pocketpilot-installed"
 DEBIAN_PACKAGES = {"adb": "adb", "mksh": "mksh"}  # command -> Debian package
+LLAMA_VERSION = "0.3.36"
+# A -march=native build enables ggml's AMX kernels on Xeons that have AMX, and those crash
+# (SIGSEGV in ggml_backend_amx_mul_mat) on batched decode here; build a portable AVX2 CPU
+# backend on x86-64 instead. Override with POCKETPILOT_LLAMA_CMAKE_ARGS.
+LLAMA_CMAKE_ARGS = {
+    "x86_64": "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON "
+    "-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF",
+}
+WHEEL_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pocketpilot" / "wheels"
 
 
 def log(message: str) -> None:
@@ -58,11 +68,34 @@ def install_project() -> None:
     ).hexdigest()
     if STAMP.exists() and STAMP.read_text() == fingerprint:
         return
-    log("installing pocketpilot and its dependencies into .venv (first time: llama-cpp-python builds)")
-    env = {**os.environ, "CMAKE_BUILD_PARALLEL_LEVEL": str(os.cpu_count() or 2)}
-    run([str(PYTHON), "-m", "pip", "install", "-q", "--upgrade", "pip"], env=env)
-    run([str(PYTHON), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test]"], env=env)
+    log("installing pocketpilot and its dependencies into .venv")
+    run([str(PYTHON), "-m", "pip", "install", "-q", "--upgrade", "pip"])
+    run([str(PYTHON), "-m", "pip", "install", "-q", "--no-deps", str(llama_wheel())])
+    run([str(PYTHON), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test]"])
     STAMP.write_text(fingerprint)
+
+
+def llama_wheel() -> Path:
+    """The llama-cpp-python wheel for this machine, built once and kept outside the clone.
+
+    pip's own wheel cache keys a source build by the sdist alone, not by CMAKE_ARGS, so the
+    build flags are part of this cache's folder name instead.
+    """
+    cmake_args = os.environ.get("POCKETPILOT_LLAMA_CMAKE_ARGS", LLAMA_CMAKE_ARGS.get(platform.machine(), ""))
+    flags = hashlib.sha256(cmake_args.encode()).hexdigest()[:10]
+    folder = WHEEL_CACHE / f"llama-cpp-python-{LLAMA_VERSION}-{platform.machine()}-{flags}"
+    wheels = sorted(folder.glob("llama_cpp_python-*.whl"))
+    if wheels:
+        return wheels[-1]
+    log(f"building llama-cpp-python {LLAMA_VERSION} from source (once per machine, ~5-15 min)")
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "CMAKE_ARGS": cmake_args, "CMAKE_BUILD_PARALLEL_LEVEL": str(os.cpu_count() or 2)}
+    run(
+        [str(PYTHON), "-m", "pip", "wheel", "-q", "--no-deps", "--no-cache-dir", "-w", str(folder),
+         f"llama-cpp-python=={LLAMA_VERSION}"],
+        env=env,
+    )
+    return sorted(folder.glob("llama_cpp_python-*.whl"))[-1]
 
 
 def main_job() -> int:
