@@ -1,0 +1,147 @@
+"""Decomposition: a compositional task becomes a validated ``Plan``.
+
+The model proposes the plan under a JSON schema; ``plan_from_model`` validates it. A tiny model
+often proposes a plan that breaks the contract (an app that is not installed, an input nobody
+produces), so after one corrective retry a clause-based decomposition takes over: it splits the
+task at sequence words and routes each clause to the installed app it names. Both are generic:
+they know only the device's launcher labels and the task's words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from pocketpilot.planner.errors import PlanInvalid
+from pocketpilot.planner.plan import PLAN_SCHEMA, Plan, Subtask, match_app, plan_from_model
+from pocketpilot.planner.prompts import render, template
+from pocketpilot.runtime.backend import Backend, Message
+
+PROGRAM = "planner"
+_SPLIT = re.compile(r"\s*(?:,?\s*\band then\b|,?\s*\bthen\b|;|\.\s+|,\s*(?:and\s+)?|\band also\b)\s*", re.I)
+_QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*'(?!\w))")
+_FROM_APP = re.compile(r"\bfrom\s+(?:my\s+|the\s+)?([A-Z][\w&' -]{1,30}?)(?=[\s,.;]|$)")
+_READ_VERBS = ("find", "look up", "lookup", "get", "read", "check", "copy", "see", "search")
+_PRONOUNS = re.compile(r"\b(him|her|them|it|that|this|those|the same)\b", re.I)
+
+
+def decompose(
+    backend: Backend,
+    task: str,
+    apps: list[str],
+    *,
+    memory_hint: str = "",
+    on_call: Callable[[object], None] | None = None,
+) -> Plan:
+    """Ask the model for a plan, retry once with the validation error, then fall back to clauses."""
+    messages = [
+        Message("system", template("planner")),
+        Message("user", render("planner_user", apps=", ".join(apps), task=task,
+                               memory=f"Known pages: {memory_hint}\n" if memory_hint else "")),
+    ]
+    notes: list[str] = []
+    for attempt in range(2):
+        completion = backend.complete(PROGRAM, messages, schema=PLAN_SCHEMA, max_tokens=320, temperature=0.0)
+        if on_call is not None:
+            on_call(completion)
+        try:
+            plan = plan_from_model(completion.parsed, apps=apps)
+            return Plan(plan.subtasks, source="model" if attempt == 0 else "model-retry", notes=tuple(notes))
+        except PlanInvalid as exc:
+            notes.append(f"model plan rejected: {exc}")
+            messages = [*messages, Message("assistant", completion.text),
+                        Message("user", f"That plan is invalid: {exc}. Reply with a corrected plan.")]
+    fallback = decompose_by_clauses(task, apps, choose_app=lambda clause: choose_app(backend, clause, apps, on_call))
+    return Plan(fallback.subtasks, source="fallback", notes=tuple(notes))
+
+
+def choose_app(backend: Backend, clause: str, apps: list[str], on_call: Callable[[object], None] | None = None) -> str:
+    """Ask the model which installed app does ``clause``: a choice among the launcher labels."""
+    schema = {"type": "object", "properties": {"app": {"enum": list(apps)}}, "required": ["app"]}
+    completion = backend.complete(
+        "app-chooser",
+        [Message("system", "Pick the app that does the step. Reply JSON."),
+         Message("user", f"Apps: {', '.join(apps)}\nStep: {clause}")],
+        schema=schema, max_tokens=24, temperature=0.0,
+    )
+    if on_call is not None:
+        on_call(completion)
+    return completion.parsed["app"]
+
+
+def split_clauses(task: str) -> list[str]:
+    """Split at sequence words and commas, never inside quoted text."""
+    protected: list[str] = []
+
+    def hide(match: re.Match) -> str:
+        protected.append(match.group(0))
+        return f"\x00{len(protected) - 1}\x00"
+
+    hidden = _QUOTED.sub(hide, task)
+    clauses = [c.strip(" ,.") for c in _SPLIT.split(hidden) if c and c.strip(" ,.")]
+    return [re.sub("\x00(\\d+)\x00", lambda m: protected[int(m.group(1))], c) for c in clauses]
+
+
+def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[str], str] | None = None) -> Plan:
+    """Split at sequence words; a clause that reads a value 'from <App>' becomes its own subtask.
+
+    A clause that names no installed app goes to ``choose_app`` (the model), else stays in the
+    previous subtask's app.
+    """
+    clauses = split_clauses(task)
+    subtasks: list[Subtask] = []
+    last_output: str | None = None
+    current_app: str | None = None
+    for clause in clauses:
+        source = _source_app(clause, apps)
+        if source is not None:
+            app = _clause_app(clause, apps, exclude=source[0])
+            if app is None and choose_app is not None:
+                app = choose_app(clause)
+        if source is not None and app and app != source[0]:
+            value = f"value_{len(subtasks) + 1}"
+            earlier = (last_output,) if last_output and _PRONOUNS.search(clause) else ()
+            subtasks.append(_subtask(len(subtasks) + 1, source[0], f"find {source[1]}", (), (value,)))
+            subtasks.append(_subtask(len(subtasks) + 1, app, clause, (*earlier, value), ()))
+            last_output, current_app = value, app
+            continue
+        app = _clause_app(clause, apps)
+        if app is None and choose_app is not None:
+            app = choose_app(clause)
+        app = app or current_app
+        if app is None:
+            raise PlanInvalid(f"no installed app matches {clause!r}; installed: {', '.join(apps)}")
+        inputs = (last_output,) if last_output and _PRONOUNS.search(clause) else ()
+        outputs: tuple[str, ...] = ()
+        if clause.lower().startswith(_READ_VERBS):
+            outputs = (f"value_{len(subtasks) + 1}",)
+            last_output = outputs[0]
+        subtasks.append(_subtask(len(subtasks) + 1, app, clause, inputs, outputs))
+        current_app = app
+    if not subtasks:
+        raise PlanInvalid("the task is empty")
+    return Plan(tuple(subtasks), source="fallback")
+
+
+def _subtask(number: int, app: str, goal: str, inputs: tuple, outputs: tuple) -> Subtask:
+    check = f"{', '.join(outputs)} read" if outputs else f"done: {goal}"
+    return Subtask(number, app, goal, tuple(inputs), tuple(outputs), check)
+
+
+def _clause_app(clause: str, apps: list[str], exclude: str | None = None) -> str | None:
+    words = set(re.findall(r"[a-z0-9]+", clause.lower()))
+    hits = [a for a in apps if a != exclude and set(re.findall(r"[a-z0-9]+", a.lower())) <= words]
+    return max(hits, key=len) if hits else None
+
+
+def _source_app(clause: str, apps: list[str]) -> tuple[str, str] | None:
+    """``(app, what)`` when the clause reads something 'from my <App>' inside a larger action."""
+    for match in _FROM_APP.finditer(clause):
+        app = match_app(match.group(1), apps)
+        if app is None:
+            continue
+        before = clause[: match.start()]
+        determiner = re.search(r"\b(?:the|my|a|an)\b.*$", before, re.I)
+        what = (determiner.group(0) if determiner else " ".join(before.split()[-2:])).strip() or "the value"
+        return app, what
+    return None

@@ -1,0 +1,139 @@
+"""The atomic executor: one bounded step of one subtask, as a choice among grounded candidates.
+
+When memory knows a reliable path from this page towards the goal, the step follows it without
+calling the model; otherwise the model picks under a schema whose enums are the candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pocketpilot.devices.screen import Screen
+from pocketpilot.planner.grounding import Candidates, element_key, ground
+from pocketpilot.planner.prompts import render, template
+from pocketpilot.runtime.backend import Backend, Completion, Message
+
+VERBS = ("tap", "type", "scroll_down", "scroll_up", "back", "done")
+CONFIDENT_PATH = 0.8  # reliability above which memory's next action is followed without the model
+
+
+@dataclass(frozen=True)
+class Decision:
+    """``verb`` is one of VERBS; ``element`` an id on the screen decided on (0: none)."""
+
+    verb: str
+    element: int = 0
+    text: str = ""
+    source: str = "model"  # "model" | "memory"
+    key: str = ""  # element_key of the target, to find it again after a resume
+    label: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"verb": self.verb, "element": self.element, "text": self.text, "source": self.source,
+                "key": self.key, "label": self.label}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Decision:
+        return cls(data["verb"], int(data.get("element", 0)), data.get("text", ""), data.get("source", "model"),
+                   data.get("key", ""), data.get("label", ""))
+
+
+def decision_schema(candidates: Candidates) -> dict:
+    ids = [0, *(e.id for e in candidates.elements)]
+    texts = ["", *candidates.texts]
+    return {
+        "type": "object",
+        "properties": {
+            "action": {"enum": list(VERBS)},
+            "element": {"enum": ids},
+            "text": {"enum": texts},
+        },
+        "required": ["action", "element", "text"],
+    }
+
+
+def decide(
+    backend: Backend,
+    program: str,
+    *,
+    goal: str,
+    screen: Screen,
+    values: dict[str, str],
+    history: list[str],
+    hints: Any = None,
+    blocked: set[str] = frozenset(),
+    on_call: Callable[[Completion], None] | None = None,
+) -> Decision:
+    suggestion = _memory_suggestion(hints, screen, blocked)
+    if suggestion is not None:
+        return suggestion
+    suggested_id = _suggested_element(hints)
+    candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id)
+    hint_text = hints.render() if hints is not None and hasattr(hints, "render") else ""
+    user = render(
+        "executor_user",
+        goal=goal,
+        values="".join(f"Known {name}: {value}\n" for name, value in values.items() if value),
+        memory=f"Memory: {hint_text}\n" if hint_text else "",
+        history="; ".join(history[-4:]) or "nothing yet",
+        app=screen.package or "unknown",
+        candidates=candidates.render(),
+    )
+    completion = backend.complete(
+        program,
+        [Message("system", template("executor")), Message("user", user)],
+        schema=decision_schema(candidates),
+        max_tokens=48,
+        temperature=0.0,
+    )
+    if on_call is not None:
+        on_call(completion)
+    return _decision_from(completion.parsed, screen, candidates)
+
+
+def _decision_from(parsed: dict, screen: Screen, candidates: Candidates) -> Decision:
+    verb, element_id, text = parsed["action"], int(parsed["element"]), parsed.get("text", "")
+    element = next((e for e in candidates.elements if e.id == element_id), None)
+    if verb == "type" and (element is None or not element.editable):
+        focused = [e for e in screen.elements if e.editable and e.focused] or [
+            e for e in candidates.elements if e.editable
+        ]
+        element = focused[0] if focused else None
+        if not text and candidates.texts:
+            text = candidates.texts[0]
+    if verb == "type" and not text:
+        verb = "tap"  # nothing to type: the model meant to focus the field
+    if verb == "tap" and element is None:
+        verb = "scroll_down"  # a tap on nothing; look further instead of failing the step
+    return Decision(
+        verb=verb,
+        element=element.id if element is not None else 0,
+        text=text if verb == "type" else "",
+        key=element_key(element) if element is not None else "",
+        label=element.label if element is not None else "",
+    )
+
+
+def _suggested_element(hints: Any) -> int | None:
+    action = getattr(getattr(hints, "next_action", None), "action", None)
+    return action.get("element") if isinstance(action, dict) else None
+
+
+def _memory_suggestion(hints: Any, screen: Screen, blocked: set[str]) -> Decision | None:
+    """Follow memory's next action when its path is reliable and the element is on screen."""
+    suggestion = getattr(hints, "next_action", None)
+    if suggestion is None or getattr(suggestion, "reliability", 0.0) < CONFIDENT_PATH:
+        return None
+    action = suggestion.action
+    if action.get("kind") != "tap" or action.get("element") is None:
+        return None
+    try:
+        element = screen.element(int(action["element"]))
+    except KeyError:
+        return None
+    if element_key(element) in blocked:
+        return None
+    return Decision("tap", element.id, source="memory", key=element_key(element), label=element.label)

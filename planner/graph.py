@@ -1,0 +1,262 @@
+"""The task graph (LangGraph): plan → start subtask → decide ⇄ act → verify → (replan) → finish.
+
+Every node returns a state update that the SQLite checkpointer stores, so a run survives a crash
+or a device disconnect and continues from the last completed node. The device, model and memory
+are injected (never stored in state), so the same graph drives the virtual phone or a real one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import interrupt
+
+from pocketpilot.devices.actions import Back, Direction, Home, Scroll, Tap, TypeText, action_to_dict
+from pocketpilot.devices.device import Device
+from pocketpilot.devices.events import Event, EventSink, discard
+from pocketpilot.devices.screen import Screen
+from pocketpilot.planner.decompose import decompose
+from pocketpilot.planner.executor import Decision, decide
+from pocketpilot.planner.grounding import find_again
+from pocketpilot.planner.plan import Plan, Subtask, SubtaskStatus
+from pocketpilot.planner.reflect import action_effect, verify_subtask, verify_task
+from pocketpilot.planner.safety import SensitivePolicy, classify
+from pocketpilot.planner.state import Budget, RunState
+from pocketpilot.runtime.backend import Backend, Completion
+
+
+@dataclass
+class Seams:
+    """What the graph's nodes act through; injected, never checkpointed."""
+
+    backend: Backend
+    device: Device
+    memory: Any = None  # a pocketpilot.memory MemoryStore, or None
+    policy: SensitivePolicy = field(default_factory=SensitivePolicy)
+    budget: Budget = field(default_factory=Budget)
+    on_event: EventSink = discard
+
+
+class _Tally:
+    """Counts the model calls one node makes, to add them to the checkpointed totals."""
+
+    def __init__(self, seams: Seams, state: RunState) -> None:
+        self.seams, self.state, self.calls, self.tokens = seams, state, 0, 0
+
+    def __call__(self, completion: Completion) -> None:
+        self.calls += 1
+        self.tokens += completion.usage.prompt_tokens
+        self.seams.on_event(Event("llm.call", {"run_id": self.state.get("run_id"), "program": completion.program,
+                                               **completion.usage.to_dict()}))
+
+    def update(self) -> dict:
+        return {"llm_calls": self.state.get("llm_calls", 0) + self.calls,
+                "prompt_tokens": self.state.get("prompt_tokens", 0) + self.tokens}
+
+
+def build_graph(seams: Seams, checkpointer: Any) -> Any:
+    nodes = _Nodes(seams)
+    graph = StateGraph(RunState)
+    graph.add_node("plan", nodes.plan)
+    graph.add_node("start_subtask", nodes.start_subtask)
+    graph.add_node("decide", nodes.decide)
+    graph.add_node("act", nodes.act)
+    graph.add_node("verify", nodes.verify)
+    graph.add_node("replan", nodes.replan)
+    graph.add_node("finish", nodes.finish)
+    graph.add_edge(START, "plan")
+    graph.add_edge("plan", "start_subtask")
+    graph.add_edge("start_subtask", "decide")
+    graph.add_edge("decide", "act")
+    graph.add_conditional_edges("act", nodes.after_act, ["decide", "verify"])
+    graph.add_node("advance", nodes.advance)
+    graph.add_conditional_edges("verify", nodes.after_verify, ["advance", "replan", "finish"])
+    graph.add_edge("advance", "start_subtask")
+    graph.add_edge("replan", "start_subtask")
+    graph.add_edge("finish", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+class _Nodes:
+    def __init__(self, seams: Seams) -> None:
+        self.s = seams
+
+    # -- helpers -------------------------------------------------------------------------
+    def _emit(self, state: RunState, kind: str, **data: Any) -> None:
+        self.s.on_event(Event(kind, {"run_id": state.get("run_id"), **data}))
+
+    def _subtask(self, state: RunState) -> Subtask:
+        return Plan.from_dict(state["plan"]).subtasks[state["current"]]
+
+    def _observe(self, state: RunState) -> Screen:
+        screen = self.s.device.observe()
+        self._emit(state, "device.observe", signature=screen.signature, package=screen.package,
+                   elements=len(screen.elements))
+        return screen
+
+    # -- nodes ---------------------------------------------------------------------------
+    def plan(self, state: RunState) -> dict:
+        tally = _Tally(self.s, state)
+        apps = [a.label for a in self.s.device.apps()]
+        if state.get("mode") == "monolithic":
+            plan = Plan((Subtask(1, "", state["task"]),), source="monolithic")
+        else:
+            hint = ""
+            if self.s.memory is not None:
+                hint = "; ".join(p.description for p in self.s.memory.relevant_pages(state["task"], 3))
+            plan = decompose(self.s.backend, state["task"], apps, memory_hint=hint, on_call=tally)
+        self._emit(state, "plan.created", plan=plan.to_dict())
+        return {"plan": plan.to_dict(), "statuses": [SubtaskStatus.PENDING.value] * len(plan.subtasks),
+                "current": 0, "values": {}, "total_steps": 0, "replans": 0, **tally.update()}
+
+    def start_subtask(self, state: RunState) -> dict:
+        subtask = self._subtask(state)
+        if subtask.app:
+            self.s.device.launch(subtask.app)
+        else:
+            self.s.device.observe()
+            self.s.device.act(Home())
+        statuses = list(state["statuses"])
+        statuses[state["current"]] = SubtaskStatus.RUNNING.value
+        self._emit(state, "subtask.started", subtask=subtask.to_dict())
+        return {"statuses": statuses, "step": 0, "history": [], "pending": None, "blocked": []}
+
+    def decide(self, state: RunState) -> dict:
+        subtask = self._subtask(state)
+        screen = self._observe(state)
+        hints = self.s.memory.hints(subtask.goal, screen) if self.s.memory is not None else None
+        tally = _Tally(self.s, state)
+        values = {k: v for k, v in state.get("values", {}).items() if k in subtask.inputs or not subtask.inputs}
+        goal = subtask.goal if state.get("mode") != "monolithic" else state["task"]
+        decision = decide(
+            self.s.backend, f"executor-{subtask.id}", goal=goal, screen=screen, values=values,
+            history=state.get("history", []), hints=hints, blocked=set(state.get("blocked", [])), on_call=tally,
+        )
+        self._emit(state, "step.decided", subtask=subtask.id, step=state.get("step", 0), decision=decision.to_dict())
+        return {"pending": {**decision.to_dict(), "before": screen.signature}, **tally.update()}
+
+    def act(self, state: RunState) -> dict:
+        pending = state["pending"]
+        decision = Decision.from_dict(pending)
+        subtask = self._subtask(state)
+        screen = self._observe(state)
+        if decision.verb == "done":
+            return self._read_outputs(state, subtask, decision, screen)
+        if screen.signature != pending["before"]:
+            # Resumed after the action ran but before its checkpoint was written: the page it was
+            # decided on is gone, so it already took effect; doing it again would do it twice.
+            self._emit(state, "step.resumed", before=pending["before"], now=screen.signature)
+            return self._after_step(state, decision, "done before the resume", blocked=[])
+        category = classify(f"{decision.label} {decision.text}") if decision.verb in {"tap", "type"} else None
+        if self.s.policy.needs_confirmation(category):
+            request = {"kind": "confirm", "run_id": state.get("run_id"), "category": str(category),
+                       "action": decision.verb, "target": decision.label, "text": decision.text,
+                       "subtask": subtask.goal}
+            self._emit(state, "confirm.requested", **request)
+            approved = bool(interrupt(request))
+            self._emit(state, "confirm.answered", approved=approved, category=str(category), target=decision.label)
+            if not approved:
+                statuses = list(state["statuses"])
+                statuses[state["current"]] = SubtaskStatus.FAILED.value
+                return {"pending": {**pending, "verb": "denied"}, "statuses": statuses,
+                        "history": [*state.get("history", []), f"denied {decision.verb} {decision.label!r}"]}
+        action = self._to_action(decision, screen)
+        started = time.monotonic()
+        result = self.s.device.act(action) if action is not None else None
+        after = self._observe(state)
+        seconds = time.monotonic() - started
+        effect = action_effect(screen, after)
+        self._emit(state, "device.action", action=action_to_dict(action) if action else None, effect=effect,
+                   seconds=round(seconds, 3), target=decision.label, source=decision.source,
+                   detail=getattr(result, "detail", ""))
+        if self.s.memory is not None and action is not None:
+            self.s.memory.record_step(state["run_id"], screen, action_to_dict(action), after, effect != "none", seconds)
+        blocked = [decision.key] if effect == "none" and decision.key else []
+        return self._after_step(state, decision, effect, blocked=blocked)
+
+    def _after_step(self, state: RunState, decision: Decision, effect: str, *, blocked: list[str]) -> dict:
+        typed = f" {decision.text!r}" if decision.text else ""
+        line = f"{decision.verb} {decision.label!r}{typed} -> {effect}"
+        return {"pending": None, "step": state.get("step", 0) + 1, "total_steps": state.get("total_steps", 0) + 1,
+                "history": [*state.get("history", []), line],
+                "blocked": [*state.get("blocked", []), *blocked]}
+
+    def _to_action(self, decision: Decision, screen: Screen):
+        element = find_again(screen, decision.key) if decision.key else None
+        if decision.verb == "tap":
+            return Tap(element=element.id) if element is not None else None
+        if decision.verb == "type":
+            return TypeText(decision.text, element=element.id if element is not None and element.editable else None)
+        if decision.verb in {"scroll_down", "scroll_up"}:
+            direction = Direction.DOWN if decision.verb == "scroll_down" else Direction.UP
+            return Scroll(direction)
+        if decision.verb == "back":
+            return Back()
+        return None
+
+    def _read_outputs(self, state: RunState, subtask: Subtask, decision: Decision, screen: Screen) -> dict:
+        values = dict(state.get("values", {}))
+        element = find_again(screen, decision.key) if decision.key else None
+        if subtask.outputs and element is not None:
+            values[subtask.outputs[0]] = element.text or element.label
+        self._emit(state, "subtask.outputs", subtask=subtask.id, values={n: values.get(n) for n in subtask.outputs})
+        return {"values": values}
+
+    def after_act(self, state: RunState) -> str:
+        pending = state.get("pending")
+        if pending is not None and pending.get("verb") in {"done", "denied"}:
+            return "verify"
+        if state.get("step", 0) >= self._steps_for(state) or state.get("total_steps", 0) >= self.s.budget.total_steps:
+            return "verify"
+        return "decide"
+
+    def _steps_for(self, state: RunState) -> int:
+        return self.s.budget.total_steps if state.get("mode") == "monolithic" else self.s.budget.subtask_steps
+
+    def verify(self, state: RunState) -> dict:
+        subtask = self._subtask(state)
+        pending = state.get("pending") or {}
+        statuses = list(state["statuses"])
+        tally = _Tally(self.s, state)
+        if pending.get("verb") == "denied":
+            ok, reason = False, "the user denied a sensitive action"
+        elif pending.get("verb") == "done":
+            ok, reason = verify_subtask(self.s.backend, subtask, values=state.get("values", {}),
+                                        screen=self.s.device.observe(), history=state.get("history", []), on_call=tally)
+        else:
+            ok, reason = False, "step budget exhausted"
+        statuses[state["current"]] = (SubtaskStatus.DONE if ok else SubtaskStatus.FAILED).value
+        self._emit(state, "subtask.finished", subtask=subtask.id, ok=ok, reason=reason, steps=state.get("step", 0))
+        return {"statuses": statuses, "reason": reason, "pending": None, **tally.update()}
+
+    def after_verify(self, state: RunState) -> str:
+        status = state["statuses"][state["current"]]
+        if status == SubtaskStatus.FAILED.value:
+            denied = state.get("reason") == "the user denied a sensitive action"
+            budget_left = state.get("total_steps", 0) < self.s.budget.total_steps
+            if not denied and budget_left and state.get("replans", 0) < self.s.budget.replans:
+                return "replan"
+            return "finish"
+        if state["current"] + 1 < len(state["statuses"]):
+            return "advance"
+        return "finish"
+
+    def advance(self, state: RunState) -> dict:
+        return {"current": state["current"] + 1}
+
+    def replan(self, state: RunState) -> dict:
+        """Re-plan on failure: the failed subtask runs again from its app's start, with what failed blocked."""
+        self._emit(state, "plan.replanned", subtask=state["current"] + 1, reason=state.get("reason", ""))
+        return {"replans": state.get("replans", 0) + 1, "current": state["current"]}
+
+    def finish(self, state: RunState) -> dict:
+        plan = Plan.from_dict(state["plan"])
+        ok, reason = verify_task(plan, list(state["statuses"]), state.get("values", {}))
+        if not ok and state.get("reason"):
+            reason = f"{reason} ({state['reason']})"
+        self._emit(state, "run.finished", ok=ok, reason=reason, steps=state.get("total_steps", 0),
+                   llm_calls=state.get("llm_calls", 0))
+        return {"outcome": "success" if ok else "failure", "reason": reason}

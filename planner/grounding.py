@@ -1,0 +1,98 @@
+"""Grounding: from a whole screen to a few candidates a tiny model can choose among.
+
+Elements are ranked by word overlap with the subtask's goal and known values (plus memory's
+suggestion); texts to type are drawn from the known values and the literals in the goal. The
+model then picks from enums, so every choice it makes exists on the screen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pocketpilot.devices.screen import Element, Screen
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "a an the to in on of for and or my me it is at by with from then this that his her him them your "
+    "please set find open add new get read use".split()
+)
+_LITERALS = (
+    re.compile(r"\"([^\"]+)\"|'([^']+)'(?!\w)"),  # quoted text
+    re.compile(r"\b(\d{1,2}:\d{2}(?:\s?[ap]m)?)\b", re.I),  # times
+    re.compile(r"\b(\d[\d ,.\-+/]*\d|\d)\b"),  # numbers, dates, prices
+    re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)*)\b"),  # names
+)
+MAX_CANDIDATES = 10
+MAX_TEXTS = 6
+
+
+@dataclass(frozen=True)
+class Candidates:
+    elements: tuple[Element, ...]
+    texts: tuple[str, ...]
+
+    def render(self) -> str:
+        lines = [e.render() for e in self.elements]
+        if self.texts:
+            lines.append("Texts you can type: " + " | ".join(f'"{t}"' for t in self.texts))
+        return "\n".join(lines)
+
+
+def words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def literals(text: str) -> list[str]:
+    """Quoted strings, times, numbers and capitalised names in ``text``, in order, deduplicated."""
+    found: list[str] = []
+    for pattern in _LITERALS:
+        for match in pattern.finditer(text):
+            value = next((g for g in match.groups() if g), "").strip()
+            if value and value not in found and value.lower() not in _STOP:
+                found.append(value)
+    return found
+
+
+def ground(
+    screen: Screen,
+    goal: str,
+    values: dict[str, str],
+    *,
+    blocked: set[str] = frozenset(),
+    suggested: int | None = None,
+) -> Candidates:
+    """The elements worth offering (best first, ids unchanged) and the texts worth typing."""
+    wanted = words(goal) | set().union(*(words(v) for v in values.values())) if values else words(goal)
+    scored: list[tuple[float, int, Element]] = []
+    for element in screen.elements:
+        if not element.enabled or element_key(element) in blocked:
+            continue
+        overlap = len(wanted & words(f"{element.label} {element.desc} {element.resource_id.split('/')[-1]}"))
+        score = overlap * 2.0
+        if element.editable:
+            score += 1.5
+        if element.actionable:
+            score += 0.5
+        else:
+            score += 0.25 if overlap else -1.0  # plain text is only worth it when it matches
+        if element.id == suggested:
+            score += 5.0
+        scored.append((score, -element.id, element))
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    chosen = sorted((e for _, _, e in scored[:MAX_CANDIDATES]), key=lambda e: e.id)
+    texts = [v for v in values.values() if v][:MAX_TEXTS]
+    texts += [t for t in literals(goal) if t not in texts]
+    return Candidates(tuple(chosen), tuple(texts[:MAX_TEXTS]))
+
+
+def element_key(element: Element) -> str:
+    """How an element is recognised again on a later screen: its role and label, not its id."""
+    return f"{element.class_name.rsplit('.', 1)[-1]}|{element.resource_id}|{element.label}"
+
+
+def find_again(screen: Screen, key: str) -> Element | None:
+    for element in screen.elements:
+        if element_key(element) == key:
+            return element
+    return None

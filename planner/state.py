@@ -1,0 +1,35 @@
+"""The run state the graph checkpoints after every node: plain JSON-able data only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+
+class RunState(TypedDict, total=False):
+    run_id: str
+    task: str
+    mode: str  # "decomposed" | "monolithic"
+    plan: dict[str, Any]
+    statuses: list[str]
+    current: int
+    values: dict[str, str]
+    step: int
+    total_steps: int
+    history: list[str]
+    pending: dict[str, Any] | None
+    blocked: list[str]
+    replans: int
+    outcome: str  # "success" | "failure"
+    reason: str
+    llm_calls: int
+    prompt_tokens: int
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Step bounds: an atomic subtask gets few steps; the whole task a fixed total (same for baselines)."""
+
+    subtask_steps: int = 10
+    total_steps: int = 40
+    replans: int = 1
