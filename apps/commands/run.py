@@ -1,0 +1,117 @@
+"""``pocketpilot run "TASK"``, ``pocketpilot resume RUN_ID`` and ``pocketpilot demo`` (the main job)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from pocketpilot.apps.data_dir import data_dir
+from pocketpilot.apps.progress import Progress
+from pocketpilot.apps.run_records import RunRecord, runs_dir
+from pocketpilot.apps.wiring import BACKENDS, make_backend, make_seams
+from pocketpilot.devices.events import Event
+from pocketpilot.planner.agent import Agent, RunResult, deny_all
+
+DEMO_TASK = (
+    "Find Bob's phone number in Contacts, text him the address from my Notes, then set an alarm for 7:00 in Clock"
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run = subparsers.add_parser("run", help="run a task on a device with the local model")
+    run.add_argument("task", help="what to do, in plain words")
+    _common(run)
+    run.set_defaults(handler=run_task)
+    resume = subparsers.add_parser("resume", help="continue an interrupted run from its last completed step")
+    resume.add_argument("run_id")
+    _common(resume)
+    resume.set_defaults(handler=resume_run)
+    demo = subparsers.add_parser("demo", help="the main job: a compositional task on the virtual phone")
+    _common(demo)
+    demo.set_defaults(handler=lambda args: run_task(argparse.Namespace(**{**vars(args), "task": DEMO_TASK})))
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--device", default="virtual", help="'virtual' (default) or an ADB serial")
+    parser.add_argument("--model", help="a GGUF file (default: the bundled SmolLM2-135M Q4_1)")
+    parser.add_argument("--backend", choices=BACKENDS, default="llama", help="llama (default) or lexical (no model)")
+    parser.add_argument("--mode", choices=("performance", "balanced", "saver"), default="balanced")
+    parser.add_argument("--allow-sensitive", action="store_true", help="send/pay/delete/share without asking")
+    parser.add_argument("--data-dir", type=Path, help="where runs and memory live (default: XDG data dir)")
+    parser.add_argument("--no-memory", action="store_true", help="do not read or grow the trajectory memory")
+
+
+def _agent(args: argparse.Namespace, record: RunRecord) -> Agent:
+    data = data_dir(args.data_dir)
+    backend = make_backend(args.backend, model=args.model, on_event=record)
+    seams = make_seams(
+        backend=backend, device=args.device, allow_sensitive=args.allow_sensitive, on_event=_tee(record, Progress()),
+        memory_path=None if args.no_memory else data / "memory.sqlite",
+    )
+    return Agent(seams, data / "checkpoints.sqlite", confirm=_ask_on_terminal if sys.stdin.isatty() else deny_all)
+
+
+def _tee(*sinks):
+    def sink(event: Event) -> None:
+        for each in sinks:
+            each(event)
+
+    return sink
+
+
+def _ask_on_terminal(request: dict) -> bool:
+    answer = input(f"Allow {request['category']} action: {request['action']} {request['target']!r}? [y/N] ")
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def run_task(args: argparse.Namespace) -> int:
+    import time
+    import uuid
+
+    run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    record = RunRecord(runs_dir(data_dir(args.data_dir)) / run_id)
+    agent = _agent(args, record)
+    try:
+        result = agent.run(args.task, run_id=run_id)
+    except KeyboardInterrupt:
+        print(f"\nstopped; continue with: pocketpilot resume {run_id}", file=sys.stderr)
+        return 130
+    finally:
+        agent.close()
+    return _finish(record, result, args.task)
+
+
+def resume_run(args: argparse.Namespace) -> int:
+    record = RunRecord(runs_dir(data_dir(args.data_dir)) / args.run_id)
+    agent = _agent(args, record)
+    try:
+        result = agent.resume(args.run_id)
+    finally:
+        agent.close()
+    return _finish(record, result, "")
+
+
+def _finish(record: RunRecord, result: RunResult, task: str) -> int:
+    record.write_summary({"task": task, **result.to_dict()})
+    record.close()
+    table = Table(title=f"run {result.run_id}: {'success' if result.success else 'failure'}", show_lines=False)
+    table.add_column("#")
+    table.add_column("app")
+    table.add_column("subtask")
+    table.add_column("status")
+    if result.plan is not None:
+        for subtask, status in zip(result.plan.subtasks, result.statuses, strict=True):
+            table.add_row(str(subtask.id), subtask.app or "-", subtask.goal, status)
+    console = Console(highlight=False)
+    console.print(table)
+    console.print(f"reason: {result.reason}")
+    console.print(f"steps: {result.steps}  llm calls: {result.llm_calls}  prompt tokens: {result.prompt_tokens}  "
+                  f"seconds: {result.seconds:.1f}")
+    if result.values:
+        console.print("values: " + ", ".join(f"{k}={v!r}" for k, v in result.values.items()))
+    console.print(f"run record: {record.directory}", soft_wrap=True)
+    return 0 if result.success else 3

@@ -1,0 +1,94 @@
+"""Decomposition: the model's plan is validated; an invalid one falls back to clause splitting."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pocketpilot.planner.decompose import decompose, decompose_by_clauses, split_clauses
+from pocketpilot.planner.errors import PlanInvalid
+from pocketpilot.planner.plan import Plan, plan_from_model
+from pocketpilot.runtime.backend import Completion, Usage
+from pocketpilot.runtime.lexical_backend import LexicalBackend
+
+# Made-up apps: the planner must work on apps it has never seen.
+APPS = ["Inbox", "Recipes", "Weather", "Timer", "Pantry"]
+
+
+class CannedBackend:
+    """A Backend that replies with the given JSON documents in order (a Protocol fake)."""
+
+    def __init__(self, *replies: object) -> None:
+        self.replies = list(replies)
+        self.prompts: list[str] = []
+
+    def complete(self, program, messages, *, schema=None, max_tokens=128, stop=(), temperature=0.0, seed=0):
+        self.prompts.append(messages[-1].content)
+        reply = self.replies.pop(0)
+        return Completion(program, json.dumps(reply), Usage(prompt_tokens=10), parsed=reply)
+
+
+def test_valid_model_plan_is_taken_as_is():
+    reply = {"subtasks": [
+        {"app": "Weather", "goal": "read tomorrow's high", "inputs": [], "outputs": ["high"], "check": "shown"},
+        {"app": "inbox", "goal": "mail Ann the high", "inputs": ["high"], "outputs": [], "check": "sent"},
+    ]}
+    plan = decompose(CannedBackend(reply), "Mail Ann tomorrow's high", APPS)
+    assert plan.source == "model"
+    assert [s.app for s in plan.subtasks] == ["Weather", "Inbox"]
+    assert plan.subtasks[1].inputs == ("high",)
+
+
+def test_invalid_plan_is_retried_with_the_reason():
+    bad = {"subtasks": [{"app": "Mail", "goal": "send it", "inputs": ["x"], "outputs": [], "check": ""}]}
+    good = {"subtasks": [{"app": "Timer", "goal": "start a 5 minute timer", "inputs": [], "outputs": [], "check": ""}]}
+    backend = CannedBackend(bad, good)
+    plan = decompose(backend, "start a 5 minute timer", APPS)
+    assert plan.source == "model-retry"
+    assert "not installed" in backend.prompts[-1]
+
+
+def test_model_that_cannot_plan_falls_back_to_clauses():
+    plan = decompose(LexicalBackend(), "Check the forecast in Weather, then add flour to Pantry", APPS)
+    assert plan.source == "fallback"
+    assert [(s.app, s.goal) for s in plan.subtasks] == [
+        ("Weather", "Check the forecast in Weather"),
+        ("Pantry", "add flour to Pantry"),
+    ]
+    assert plan.notes and "rejected" in plan.notes[0]
+
+
+def test_value_read_from_another_app_becomes_its_own_subtask():
+    plan = decompose_by_clauses(
+        "Find Ann's email in Inbox, send her the soup recipe from my Recipes", APPS, choose_app=lambda c: "Inbox"
+    )
+    assert [(s.app, s.inputs, s.outputs) for s in plan.subtasks] == [
+        ("Inbox", (), ("value_1",)),
+        ("Recipes", (), ("value_2",)),
+        ("Inbox", ("value_1", "value_2"), ()),
+    ]
+    assert plan.subtasks[1].goal == "find the soup recipe"
+
+
+def test_quoted_text_is_never_split():
+    assert split_clauses('Text Ann "hi, then bye" then start a timer') == ['Text Ann "hi, then bye"', "start a timer"]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ({}, "non-empty 'subtasks'"),
+        ({"subtasks": [{"app": "Weather", "goal": "x"}]}, "no usable goal"),
+        ({"subtasks": [{"app": "Radio", "goal": "play music"}]}, "not installed"),
+        ({"subtasks": [{"app": "Weather", "goal": "read it", "inputs": ["later"]}]}, "no earlier subtask"),
+    ],
+)
+def test_plan_contract_violations_are_named(data, reason):
+    with pytest.raises(PlanInvalid, match=reason):
+        plan_from_model(data, apps=APPS)
+
+
+def test_plan_round_trips():
+    plan = decompose_by_clauses("Check Weather then open Pantry", APPS)
+    assert Plan.from_dict(json.loads(json.dumps(plan.to_dict()))) == plan
