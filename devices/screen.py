@@ -32,6 +32,11 @@ _BOOL_ATTRS = (
 _EDITABLE_CLASSES = ("EditText", "AutoCompleteTextView", "SearchView")
 SYSTEM_UI = "com.android.systemui"
 _DIGITS = re.compile(r"\d+")
+# Framework containers of content (their scrollable flag depends on how much content there is).
+_COLLECTION_CLASSES = frozenset({
+    "RecyclerView", "ListView", "GridView", "ScrollView", "HorizontalScrollView",
+    "NestedScrollView", "ExpandableListView",
+})
 # uiautomator writes a status line after the XML when dumping to a tty/stdout.
 _TRAILER = re.compile(r"UI hier\w* dumped to:.*$", re.S)
 
@@ -413,17 +418,26 @@ def page_signature(screen: Screen) -> str:
         if chrome or _inside_scrollable(screen, position):
             continue
         parts.append(_node_shape(screen, position, with_text=True))
-        if node.scrollable:
+        if _is_collection(node):
             shapes = sorted({_subtree_shape(screen, c) for c in node.children})
             parts.append("items{" + "|".join(shapes) + "}")
     digest = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
     return digest[:16]
 
 
+def _is_collection(node: Node) -> bool:
+    """A container whose children are content: scrollable, or a framework list/scroll class.
+
+    Android marks a RecyclerView/ListView scrollable only while its content overflows, so a
+    2-contact list would otherwise sign differently from a 30-contact one.
+    """
+    return node.scrollable or node.short_class in _COLLECTION_CLASSES
+
+
 def _inside_scrollable(screen: Screen, position: int) -> bool:
     parent = screen.nodes[position].parent
     while parent is not None:
-        if screen.nodes[parent].scrollable:
+        if _is_collection(screen.nodes[parent]):
             return True
         parent = screen.nodes[parent].parent
     return False
@@ -436,7 +450,7 @@ def _node_shape(screen: Screen, position: int, *, with_text: bool) -> str:
         for letter, on in (
             ("c", node.clickable),
             ("l", node.long_clickable),
-            ("s", node.scrollable),
+            ("s", node.scrollable and node.short_class not in _COLLECTION_CLASSES),
             ("k", node.checkable),
             ("e", node.editable),
         )

@@ -1,0 +1,228 @@
+"""``LlamaCppBackend``: the Backend over llama.cpp that keeps each program's KV between turns.
+
+A turn renders the program's messages with the model's own chat template, reuses the longest
+prefix its slot already holds, and prefills only the rest; a new program starts from a copy of
+the longest matching prefix another program holds (e.g. the shared system prompt).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from pocketpilot.devices.events import Event, EventSink, discard
+from pocketpilot.runtime.backend import Completion, Message, Usage
+from pocketpilot.runtime.errors import ContextOverflow, OutputParseError
+from pocketpilot.runtime.grammar import schema_to_gbnf
+from pocketpilot.runtime.kv_slots import Slot, SlotPolicy, SlotTable
+from pocketpilot.runtime.llama_engine import LlamaConfig, LlamaEngine
+
+MIN_SHARED_PREFIX = 32  # below this, copying another program's KV costs more than it saves
+
+
+class Reuse(str, enum.Enum):
+    """How much KV a turn may reuse; only RETAINED is for production, the others are baselines."""
+
+    NONE = "none"  # every call prefills its whole prompt
+    PREFIX = "prefix"  # one shared sequence, longest common prefix: what ``llama_cpp.Llama`` does
+    RETAINED = "retained"  # one slot per program, shared prefixes copied
+
+
+SHARED_SEQUENCE = "__single_sequence__"
+
+
+class LlamaCppBackend:
+    """The llama.cpp Backend; ``reuse`` picks the KV policy (bench baselines use the others)."""
+
+    def __init__(
+        self,
+        config: LlamaConfig | None = None,
+        *,
+        policy: SlotPolicy | None = None,
+        reuse: Reuse | str = Reuse.RETAINED,
+        on_event: EventSink | None = None,
+    ) -> None:
+        self.config = config or LlamaConfig()
+        self.engine = LlamaEngine(self.config)
+        self.policy = policy or SlotPolicy()
+        self.reuse = Reuse(reuse)
+        self.emit = on_event or discard
+        self.slots: SlotTable | None = None
+        self._lock = threading.Lock()
+        self._formatter: Any = None
+
+    def load(self) -> LlamaCppBackend:
+        """Load weights and create the context (explicit, so importing us stays cheap)."""
+        if not self.engine.loaded:
+            self.engine.load()
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            self._formatter = Jinja2ChatFormatter(
+                template=self.engine.chat_template, eos_token="<|im_end|>", bos_token=""
+            )
+            self.slots = SlotTable(
+                self.engine,
+                n_seqs=self.config.n_slots,
+                bytes_per_token=self.engine.bytes_per_token,
+                policy=self.policy,
+                on_event=self.emit,
+            )
+        return self
+
+    def close(self) -> None:
+        self.engine.close()
+
+    def __enter__(self) -> LlamaCppBackend:
+        return self.load()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- prompt ----------------------------------------------------------------------------
+    def render(self, messages: Sequence[Message]) -> str:
+        self.load()
+        return self._formatter(messages=[m.to_dict() for m in messages]).prompt
+
+    def prompt_tokens(self, messages: Sequence[Message]) -> list[int]:
+        return self.engine.tokenize(self.render(messages))
+
+    # -- KV control (the scheduler's seam) ---------------------------------------------------
+    def pin(self, program: str, ttl_s: float) -> None:
+        self.load()
+        self.slots.pin(program, ttl_s)
+
+    def unpin(self, program: str) -> None:
+        self.load()
+        self.slots.unpin(program)
+
+    def evict(self, program: str, *, spill: bool | None = None) -> None:
+        with self._lock:
+            self.load()
+            self.slots.evict(program, spill=spill)
+
+    def forget(self, program: str) -> None:
+        with self._lock:
+            self.load()
+            self.slots.forget(program)
+
+    # -- the Backend method ------------------------------------------------------------------
+    def complete(
+        self,
+        program: str,
+        messages: Sequence[Message],
+        *,
+        schema: dict[str, Any] | None = None,
+        max_tokens: int = 128,
+        stop: Sequence[str] = (),
+        temperature: float = 0.0,
+        seed: int = 0,
+    ) -> Completion:
+        gbnf = schema_to_gbnf(schema) if schema is not None else None
+        with self._lock:
+            self.load()
+            t0 = time.perf_counter()
+            tokens = self.prompt_tokens(messages)
+            if len(tokens) + max_tokens > self.config.n_ctx:
+                raise ContextOverflow(program, len(tokens) + max_tokens, self.config.n_ctx)
+            key = SHARED_SEQUENCE if self.reuse is Reuse.PREFIX else program
+            slot = self.slots.acquire(key, len(tokens) + max_tokens)
+            reused = self._reuse(slot, tokens) if self.reuse is not Reuse.NONE else 0
+            state = "hit" if reused else "cold"
+            if self.reuse is Reuse.RETAINED and reused == 0:
+                reused = self._share_prefix(slot, tokens)
+                state = "shared" if reused else state
+            self.engine.seq_truncate(slot.seq, reused)
+            slot.tokens = tokens[:reused]
+            self.engine.decode(slot.seq, tokens[reused:], reused)
+            slot.tokens = list(tokens)
+            self.slots.note_usage()
+            text, n_gen, finish, ttft, t_first = self._generate(
+                slot, gbnf, max_tokens, stop, temperature, seed, t0
+            )
+            self.slots.note_usage()
+            if self.reuse is Reuse.NONE:
+                self.slots.evict(key, spill=False)
+        wall = time.perf_counter() - t0
+        decode_tps = (n_gen - 1) / (time.perf_counter() - t_first) if n_gen > 1 else 0.0
+        usage = Usage(
+            prompt_tokens=len(tokens),
+            prefilled_tokens=len(tokens) - reused,
+            reused_tokens=reused,
+            generated_tokens=n_gen,
+            ttft_s=ttft,
+            decode_tokens_per_s=decode_tps,
+            wall_s=wall,
+        )
+        self.emit(Event("llm.call", {"program": program, "slot": state, **usage.to_dict()}))
+        done = Completion(program=program, text=text, usage=usage, finish_reason=finish)
+        if schema is None:
+            return done
+        try:
+            return dataclasses.replace(done, parsed=json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise OutputParseError(program, text, str(exc), done) from exc
+
+    # -- internals ---------------------------------------------------------------------------
+    @staticmethod
+    def _reuse(slot: Slot, tokens: list[int]) -> int:
+        n = _common_prefix(slot.tokens, tokens)
+        return min(n, len(tokens) - 1)  # the last prompt token is always decoded for its logits
+
+    def _share_prefix(self, slot: Slot, tokens: list[int]) -> int:
+        """Start ``slot`` from a copy of the longest prefix another resident program holds."""
+        best, best_n = None, 0
+        for other in self.slots.resident():
+            n = _common_prefix(other.tokens, tokens) if other is not slot else 0
+            if n > best_n:
+                best, best_n = other, n
+        best_n = min(best_n, len(tokens) - 1)
+        if best is None or best_n < MIN_SHARED_PREFIX:
+            return 0
+        self.engine.seq_copy(best.seq, slot.seq, best_n)
+        self.emit(Event("kv.share", {"program": slot.program, "from": best.program, "tokens": best_n}))
+        return best_n
+
+    def _generate(self, slot, gbnf, max_tokens, stop, temperature, seed, t0):
+        chain = self.engine.sampler(temperature=temperature, seed=seed, gbnf=gbnf)
+        out = bytearray()
+        n_gen, finish, ttft, t_first = 0, "length", 0.0, time.perf_counter()
+        try:
+            while n_gen < max_tokens:
+                tok = chain.sample()
+                if n_gen == 0:
+                    t_first = time.perf_counter()
+                    ttft = t_first - t0
+                n_gen += 1
+                if self.engine.is_end(tok):
+                    finish = "stop"
+                    break
+                out += self.engine.piece(tok)
+                text = out.decode("utf-8", errors="ignore")
+                if stop and any(s in text for s in stop):
+                    finish = "stop"
+                    break
+                if n_gen == max_tokens:
+                    break
+                self.engine.decode(slot.seq, [tok], len(slot.tokens))
+                slot.tokens.append(tok)
+        finally:
+            chain.close()
+        text = out.decode("utf-8", errors="replace")
+        for s in stop:
+            if s in text:
+                text = text[: text.index(s)]
+        return text, n_gen, finish, ttft, t_first
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

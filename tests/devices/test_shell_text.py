@@ -1,0 +1,117 @@
+"""``input text`` command building: whatever the text, the device types exactly it.
+
+The property tests run the exact command string through a real POSIX ``sh`` and through mksh
+(Android's ``/system/bin/sh``) with ``input`` replaced by a function that prints its argv
+byte-exactly, then undo ``input``'s own ``%s`` rule the way Android does.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pocketpilot.devices.errors import InvalidAction, UntypeableText
+from pocketpilot.devices.shell_text import (
+    MAX_CHUNK,
+    decode_input_text,
+    input_text_command,
+    type_steps,
+)
+
+# Prints each invocation's argv NUL-separated, invocations separated by \x01.
+FAKE_INPUT = "input() { printf '%s\\0' \"$@\"; printf '\\001'; }; "
+SHELLS = [s for s in ("/bin/sh", shutil.which("mksh")) if s]
+SHELL_SPECIALS = " \"';&|$`\\*?<>(){}[]#~!%=^\n\t"
+# Printable ASCII plus newline/tab, with '%', 's' and ' ' weighted up to hit the %s corner.
+typeable = st.lists(
+    st.sampled_from([chr(c) for c in range(32, 127)] + ["\n", "\t", "%", "%s", "% ", "s"]),
+    min_size=1,
+    max_size=40,
+).map("".join)
+specials = st.text(alphabet=st.sampled_from([*SHELL_SPECIALS, "s", "a"]), min_size=1)
+
+
+def typed_through(shell: str, command: str) -> str:
+    """What a device running ``command`` under ``shell`` would type."""
+    out = subprocess.run(
+        [shell, "-c", FAKE_INPUT + command], capture_output=True, check=True, timeout=10
+    ).stdout
+    typed = []
+    for call in out.split(b"\x01")[:-1]:
+        argv = [a.decode("ascii") for a in call.split(b"\0")[:-1]]
+        if argv[0] == "text":
+            assert len(argv) == 2, f"input text got {len(argv) - 1} arguments: {argv}"
+            typed.append(decode_input_text(argv[1]))
+        else:
+            assert argv[0] == "keyevent" and len(argv) == 2
+            typed.append({"KEYCODE_ENTER": "\n", "KEYCODE_TAB": "\t"}[argv[1]])
+    return "".join(typed)
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@settings(max_examples=150, deadline=None)
+@given(text=typeable)
+def test_any_typeable_text_arrives_byte_for_byte(shell: str, text: str) -> None:
+    assert typed_through(shell, input_text_command(text)) == text
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@settings(max_examples=100, deadline=None)
+@given(text=specials)
+def test_shell_metacharacters_are_never_interpreted(shell: str, text: str) -> None:
+    assert typed_through(shell, input_text_command(text)) == text
+
+
+def test_mksh_is_available_to_prove_android_shell_behaviour() -> None:
+    assert shutil.which("mksh"), "install mksh: Android's /system/bin/sh is mksh"
+
+
+def test_spaces_are_sent_as_percent_s() -> None:
+    assert input_text_command("a b") == "input text 'a%sb'"
+
+
+def test_literal_percent_before_s_is_split_into_two_calls() -> None:
+    assert input_text_command("5%s") == "input text '5%' && input text 's'"
+
+
+def test_literal_percent_before_space_stays_in_one_call() -> None:
+    assert input_text_command("5% off") == "input text '5%%soff'"
+
+
+def test_newline_and_tab_become_key_presses() -> None:
+    assert input_text_command("a\nb\t") == (
+        "input text 'a' && input keyevent KEYCODE_ENTER && input text 'b'"
+        " && input keyevent KEYCODE_TAB"
+    )
+
+
+def test_long_text_is_split_into_bounded_calls() -> None:
+    steps = type_steps("x" * (MAX_CHUNK * 2 + 1))
+    assert [len(s.text) for s in steps] == [MAX_CHUNK, MAX_CHUNK, 1]
+
+
+@pytest.mark.parametrize("text", ["café", "emoji 😀", "bell\x07", "nul\x00", "del\x7f", "\r"])
+def test_untypeable_text_is_rejected_with_the_position(text: str) -> None:
+    with pytest.raises(UntypeableText, match="at position"):
+        input_text_command(text)
+
+
+def test_untypeable_text_is_an_invalid_action_so_the_loop_records_it() -> None:
+    assert issubclass(UntypeableText, InvalidAction)
+
+
+def test_empty_text_is_rejected() -> None:
+    with pytest.raises(UntypeableText, match="empty"):
+        input_text_command("")
+
+
+@pytest.mark.parametrize(
+    ("arg", "typed"),
+    [("a%sb", "a b"), ("%%s", "% "), ("%%%s", "%% "), ("%s%s", "  "), ("100%", "100%"), ("%", "%")],
+)
+def test_decode_matches_androids_send_text_loop(arg: str, typed: str) -> None:
+    assert decode_input_text(arg) == typed
