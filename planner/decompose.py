@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from pocketpilot.planner.errors import PlanInvalid
-from pocketpilot.planner.plan import PLAN_SCHEMA, Plan, Subtask, match_app, plan_from_model
+from pocketpilot.planner.plan import Plan, Subtask, match_app, plan_from_model, plan_schema
 from pocketpilot.planner.prompts import render, template
 from pocketpilot.runtime.backend import Backend, Message
 
@@ -41,7 +41,7 @@ def decompose(
     ]
     notes: list[str] = []
     for attempt in range(2):
-        completion = backend.complete(PROGRAM, messages, schema=PLAN_SCHEMA, max_tokens=320, temperature=0.0)
+        completion = backend.complete(PROGRAM, messages, schema=plan_schema(apps), max_tokens=240, temperature=0.0)
         if on_call is not None:
             on_call(completion)
         try:

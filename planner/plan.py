@@ -7,6 +7,7 @@ subtask's output decides what later subtasks do, through the same named values).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -77,6 +78,13 @@ class Plan:
         )
 
 
+def plan_schema(apps: list[str]) -> dict:
+    """The plan schema with ``app`` limited to the installed apps, so the grammar cannot invent one."""
+    schema = json.loads(json.dumps(PLAN_SCHEMA))
+    schema["properties"]["subtasks"]["items"]["properties"]["app"] = {"enum": list(apps)}
+    return schema
+
+
 PLAN_SCHEMA = {
     "type": "object",
     "properties": {
@@ -88,10 +96,10 @@ PLAN_SCHEMA = {
                 "type": "object",
                 "properties": {
                     "app": {"type": "string", "maxLength": 40},
-                    "goal": {"type": "string", "maxLength": 160},
+                    "goal": {"type": "string", "maxLength": 80},
                     "inputs": {"type": "array", "maxItems": 3, "items": {"type": "string", "maxLength": 30}},
                     "outputs": {"type": "array", "maxItems": 3, "items": {"type": "string", "maxLength": 30}},
-                    "check": {"type": "string", "maxLength": 120},
+                    "check": {"type": "string", "maxLength": 60},
                 },
                 "required": ["app", "goal", "inputs", "outputs", "check"],
             },

@@ -22,7 +22,7 @@ from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.runtime.errors import BackendConfigError, KVRestoreError
 
 
-class SlotState(str, enum.Enum):
+class SlotState(enum.StrEnum):
     RESIDENT = "resident"
     PINNED = "pinned"
     SPILLED = "spilled"

@@ -25,7 +25,7 @@ from pocketpilot.runtime.llama_engine import LlamaConfig, LlamaEngine
 MIN_SHARED_PREFIX = 32  # below this, copying another program's KV costs more than it saves
 
 
-class Reuse(str, enum.Enum):
+class Reuse(enum.StrEnum):
     """How much KV a turn may reuse; only RETAINED is for production, the others are baselines."""
 
     NONE = "none"  # every call prefills its whole prompt
@@ -55,6 +55,10 @@ class LlamaCppBackend:
         self.slots: SlotTable | None = None
         self._lock = threading.Lock()
         self._formatter: Any = None
+        # program -> (rendered prompt + reply, its token ids as decoded): the next turn's prompt
+        # extends this text, so its tokens are spliced on instead of re-tokenising the reply,
+        # whose canonical tokenisation often differs from what the model sampled.
+        self._turns: dict[str, tuple[str, list[int]]] = {}
 
     def load(self) -> LlamaCppBackend:
         """Load weights and create the context (explicit, so importing us stays cheap)."""
@@ -88,8 +92,17 @@ class LlamaCppBackend:
         self.load()
         return self._formatter(messages=[m.to_dict() for m in messages]).prompt
 
-    def prompt_tokens(self, messages: Sequence[Message]) -> list[int]:
-        return self.engine.tokenize(self.render(messages))
+    def prompt_tokens(self, messages: Sequence[Message], program: str | None = None) -> list[int]:
+        """Tokens of the rendered chat; a program's own earlier turn keeps its sampled tokens."""
+        text = self.render(messages)
+        prev = self._turns.get(program) if program is not None else None
+        if prev is not None and prev[0] and text.startswith(prev[0]):
+            return prev[1] + self.engine.tokenize(text[len(prev[0]) :])
+        return self.engine.tokenize(text)
+
+    def known_tokens(self, program: str) -> list[int]:
+        """The program's last prompt plus reply tokens (what its KV slot was computed for)."""
+        return list(self._turns.get(program, ("", []))[1])
 
     # -- KV control (the scheduler's seam) ---------------------------------------------------
     def pin(self, program: str, ttl_s: float) -> None:
@@ -100,15 +113,23 @@ class LlamaCppBackend:
         self.load()
         self.slots.unpin(program)
 
+    def held_tokens(self, program: str) -> int:
+        """Tokens the program's slot holds now (resident or spilled)."""
+        self.load()
+        slot = self.slots.slots.get(program)
+        return len(slot.tokens) if slot is not None else 0
+
     def evict(self, program: str, *, spill: bool | None = None) -> None:
         with self._lock:
             self.load()
             self.slots.evict(program, spill=spill)
 
     def forget(self, program: str) -> None:
+        """The program is finished: free its slot, spill file and tokenisation memo."""
         with self._lock:
             self.load()
             self.slots.forget(program)
+            self._turns.pop(program, None)
 
     # -- the Backend method ------------------------------------------------------------------
     def complete(
@@ -126,7 +147,8 @@ class LlamaCppBackend:
         with self._lock:
             self.load()
             t0 = time.perf_counter()
-            tokens = self.prompt_tokens(messages)
+            prompt_text = self.render(messages)
+            tokens = self.prompt_tokens(messages, program)
             if len(tokens) + max_tokens > self.config.n_ctx:
                 raise ContextOverflow(program, len(tokens) + max_tokens, self.config.n_ctx)
             key = SHARED_SEQUENCE if self.reuse is Reuse.PREFIX else program
@@ -141,9 +163,15 @@ class LlamaCppBackend:
             self.engine.decode(slot.seq, tokens[reused:], reused)
             slot.tokens = list(tokens)
             self.slots.note_usage()
-            text, n_gen, finish, ttft, t_first = self._generate(
+            text, gen, finish, ttft, t_first = self._generate(
                 slot, gbnf, max_tokens, stop, temperature, seed, t0
             )
+            n_gen = len(gen)
+            exact = b"".join(self.engine.piece(t) for t in gen if not self.engine.is_end(t))
+            if exact == text.encode("utf-8"):  # not cut by a stop string or a broken UTF-8 tail
+                self._turns[program] = (prompt_text + text, tokens + [t for t in gen if not self.engine.is_end(t)])
+            else:
+                self._turns[program] = (prompt_text, list(tokens))
             self.slots.note_usage()
             if self.reuse is Reuse.NONE:
                 self.slots.evict(key, spill=False)
@@ -190,6 +218,7 @@ class LlamaCppBackend:
     def _generate(self, slot, gbnf, max_tokens, stop, temperature, seed, t0):
         chain = self.engine.sampler(temperature=temperature, seed=seed, gbnf=gbnf)
         out = bytearray()
+        gen: list[int] = []
         n_gen, finish, ttft, t_first = 0, "length", 0.0, time.perf_counter()
         try:
             while n_gen < max_tokens:
@@ -198,6 +227,7 @@ class LlamaCppBackend:
                     t_first = time.perf_counter()
                     ttft = t_first - t0
                 n_gen += 1
+                gen.append(tok)
                 if self.engine.is_end(tok):
                     finish = "stop"
                     break
@@ -216,7 +246,7 @@ class LlamaCppBackend:
         for s in stop:
             if s in text:
                 text = text[: text.index(s)]
-        return text, n_gen, finish, ttft, t_first
+        return text, gen, finish, ttft, t_first
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:

@@ -23,6 +23,8 @@ PACKAGE = "com.android.calendar"
 
 
 class CalendarApp(App):
+    """Upcoming events as a schedule; dates and times are typed as text."""
+
     package = PACKAGE
     label = "Calendar"
     activities: ClassVar[dict[str, str]] = {"main": "com.android.calendar.AllInOneActivity",

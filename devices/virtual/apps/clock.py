@@ -25,6 +25,8 @@ WORLD = (("London", 8), ("New York", 3), ("Tokyo", 16))  # hours ahead of the ph
 
 
 class ClockApp(App):
+    """Alarms, world clock and timers; times are entered in a keyboard-style picker."""
+
     package = PACKAGE
     label = "Clock"
     activities: ClassVar[dict[str, str]] = {"main": "com.android.deskclock.DeskClock",

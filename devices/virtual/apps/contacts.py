@@ -23,6 +23,8 @@ MESSAGES = "com.google.android.apps.messaging"
 
 
 class ContactsApp(App):
+    """People and their numbers; some variants ask for the contacts permission first."""
+
     package = PACKAGE
     label = "Contacts"
     activities: ClassVar[dict[str, str]] = {

@@ -17,6 +17,8 @@ FOLDERS = ("Downloads", "Pictures", "Documents")
 
 
 class FilesApp(App):
+    """Files by folder; share goes through a chooser, delete through a confirmation."""
+
     package = PACKAGE
     label = "Files"
     activities: ClassVar[dict[str, str]] = {"main": "com.android.documentsui.files.FilesActivity",

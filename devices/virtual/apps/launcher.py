@@ -13,6 +13,8 @@ COLUMNS = 4
 
 
 class LauncherApp(App):
+    """Home: where Home and Back-from-root land; every app is one tap away."""
+
     package = LAUNCHER
     label = "Pixel Launcher"
     home = "home"

@@ -24,6 +24,8 @@ _UI = "com.google.android.apps.messaging.ui."
 
 
 class MessagesApp(App):
+    """SMS threads keyed by address; sending appends an outgoing message to state."""
+
     package = PACKAGE
     label = "Messages"
     activities: ClassVar[dict[str, str]] = {

@@ -21,6 +21,8 @@ PACKAGE = "com.example.notes"
 
 
 class NotesApp(App):
+    """Free-text notes; like Keep, leaving the editor saves it."""
+
     package = PACKAGE
     label = "Notes"
     activities: ClassVar[dict[str, str]] = {"main": "com.example.notes.MainActivity",

@@ -33,6 +33,8 @@ ENTRIES = (
 
 
 class SettingsApp(App):
+    """The device toggles an agent is asked to flip, behind a realistic menu."""
+
     package = PACKAGE
     label = "Settings"
     activities: ClassVar[dict[str, str]] = {

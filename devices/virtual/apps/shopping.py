@@ -21,6 +21,8 @@ PACKAGE = "com.example.shopping"
 
 
 class ShoppingApp(App):
+    """A priced checklist whose totals are dynamic text."""
+
     package = PACKAGE
     label = "Shopping"
     activities: ClassVar[dict[str, str]] = {"main": "com.example.shopping.ListActivity",
