@@ -99,7 +99,7 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
             if app is None and choose_app is not None:
                 app = choose_app(clause)
         if source is not None and app and app != source[0]:
-            value = f"value_{len(subtasks) + 1}"
+            value = value_name(source[1], len(subtasks) + 1)
             earlier = (last_output,) if last_output and _PRONOUNS.search(clause) else ()
             subtasks.append(_subtask(len(subtasks) + 1, source[0], f"find {source[1]}", (), (value,)))
             subtasks.append(_subtask(len(subtasks) + 1, app, clause, (*earlier, value), ()))
@@ -114,13 +114,22 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
         inputs = (last_output,) if last_output and _PRONOUNS.search(clause) else ()
         outputs: tuple[str, ...] = ()
         if clause.lower().startswith(_READ_VERBS):
-            outputs = (f"value_{len(subtasks) + 1}",)
+            outputs = (value_name(clause, len(subtasks) + 1),)
             last_output = outputs[0]
         subtasks.append(_subtask(len(subtasks) + 1, app, clause, inputs, outputs))
         current_app = app
     if not subtasks:
         raise PlanInvalid("the task is empty")
     return Plan(tuple(subtasks), source="fallback")
+
+
+def value_name(phrase: str, number: int) -> str:
+    """A short identifier for what a clause reads: 'Find Bob's phone number in X' → 'phone_number'."""
+    phrase = re.sub(r"\b(?:in|on|from|at)\s+.*$", "", phrase, flags=re.I)
+    words = re.findall(r"[a-z]+", phrase.lower().split("'s ")[-1])
+    words = [w for w in words if w not in {"find", "get", "read", "look", "up", "check", "copy", "see", "search",
+                                           "the", "my", "a", "an", "his", "her", "their", "s"}]
+    return "_".join(words[-2:]) if words else f"value_{number}"
 
 
 def _subtask(number: int, app: str, goal: str, inputs: tuple, outputs: tuple) -> Subtask:

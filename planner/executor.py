@@ -65,13 +65,15 @@ def decide(
     history: list[str],
     hints: Any = None,
     blocked: set[str] = frozenset(),
+    app: str = "",
     on_call: Callable[[Completion], None] | None = None,
 ) -> Decision:
     suggestion = _memory_suggestion(hints, screen, blocked)
     if suggestion is not None:
         return suggestion
     suggested_id = _suggested_element(hints)
-    candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id)
+    candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id,
+                        exclude_texts=frozenset({app.lower()}) if app else frozenset())
     hint_text = hints.render() if hints is not None and hasattr(hints, "render") else ""
     user = render(
         "executor_user",

@@ -17,7 +17,7 @@ from langgraph.types import interrupt
 from pocketpilot.devices.actions import Back, Direction, Home, Scroll, Tap, TypeText, action_to_dict
 from pocketpilot.devices.device import Device
 from pocketpilot.devices.events import Event, EventSink, discard
-from pocketpilot.devices.screen import Screen
+from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.decompose import decompose
 from pocketpilot.planner.executor import Decision, decide
 from pocketpilot.planner.grounding import find_again
@@ -25,7 +25,10 @@ from pocketpilot.planner.plan import Plan, Subtask, SubtaskStatus
 from pocketpilot.planner.reflect import action_effect, verify_subtask, verify_task
 from pocketpilot.planner.safety import SensitivePolicy, classify
 from pocketpilot.planner.state import Budget, RunState
+from pocketpilot.planner.value_shapes import extract, shape_of
 from pocketpilot.runtime.backend import Backend, Completion
+
+OBSERVED_LINES = 40  # element lines a device.observe event carries
 
 
 @dataclass
@@ -85,7 +88,7 @@ class _Nodes:
         self.s = seams
 
     # -- helpers -------------------------------------------------------------------------
-    def _emit(self, state: RunState, kind: str, **data: Any) -> None:
+    def _emit(self, state: RunState, kind: str, /, **data: Any) -> None:
         self.s.on_event(Event(kind, {"run_id": state.get("run_id"), **data}))
 
     def _subtask(self, state: RunState) -> Subtask:
@@ -93,8 +96,9 @@ class _Nodes:
 
     def _observe(self, state: RunState) -> Screen:
         screen = self.s.device.observe()
+        # the element lines (capped) let the console show the screen from the run record alone
         self._emit(state, "device.observe", signature=screen.signature, package=screen.package,
-                   elements=len(screen.elements))
+                   elements=len(screen.elements), lines=[e.render() for e in screen.elements[:OBSERVED_LINES]])
         return screen
 
     # -- nodes ---------------------------------------------------------------------------
@@ -129,11 +133,12 @@ class _Nodes:
         screen = self._observe(state)
         hints = self.s.memory.hints(subtask.goal, screen) if self.s.memory is not None else None
         tally = _Tally(self.s, state)
-        values = {k: v for k, v in state.get("values", {}).items() if k in subtask.inputs or not subtask.inputs}
+        values = {k: v for k, v in state.get("values", {}).items() if k in subtask.inputs}
         goal = subtask.goal if state.get("mode") != "monolithic" else state["task"]
         decision = decide(
             self.s.backend, f"executor-{subtask.id}", goal=goal, screen=screen, values=values,
-            history=state.get("history", []), hints=hints, blocked=set(state.get("blocked", [])), on_call=tally,
+            history=state.get("history", []), hints=hints, blocked=set(state.get("blocked", [])), app=subtask.app,
+            on_call=tally,
         )
         self._emit(state, "step.decided", subtask=subtask.id, step=state.get("step", 0), decision=decision.to_dict())
         return {"pending": {**decision.to_dict(), "before": screen.signature}, **tally.update()}
@@ -200,8 +205,10 @@ class _Nodes:
     def _read_outputs(self, state: RunState, subtask: Subtask, decision: Decision, screen: Screen) -> dict:
         values = dict(state.get("values", {}))
         element = find_again(screen, decision.key) if decision.key else None
-        if subtask.outputs and element is not None:
-            values[subtask.outputs[0]] = element.text or element.label
+        for name in subtask.outputs[:1]:
+            value = read_value(name, element, screen)
+            if value:
+                values[name] = value
         self._emit(state, "subtask.outputs", subtask=subtask.id, values={n: values.get(n) for n in subtask.outputs})
         return {"values": values}
 
@@ -260,3 +267,16 @@ class _Nodes:
         self._emit(state, "run.finished", ok=ok, reason=reason, steps=state.get("total_steps", 0),
                    llm_calls=state.get("llm_calls", 0))
         return {"outcome": "success" if ok else "failure", "reason": reason}
+
+
+def read_value(name: str, element: Element | None, screen: Screen) -> str:
+    """The value an output asks for: from the element the model chose, checked against the shape
+    the output's name implies; when that element lacks it, the one element on screen that has it."""
+    shape = shape_of(name)
+    text = (element.text or element.label) if element is not None else ""
+    if shape is None:
+        return text
+    if text and (value := extract(shape, text)):
+        return value
+    found = {v for e in screen.elements if (v := extract(shape, e.text or e.label))}
+    return found.pop() if len(found) == 1 else ""

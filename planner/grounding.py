@@ -49,7 +49,8 @@ def literals(text: str) -> list[str]:
     for pattern in _LITERALS:
         for match in pattern.finditer(text):
             value = next((g for g in match.groups() if g), "").strip()
-            if value and value not in found and value.lower() not in _STOP:
+            value = " ".join(w for w in value.split() if w.lower() not in _STOP)  # "Find Bob" -> "Bob"
+            if value and value.lower() not in _STOP and not any(value in earlier for earlier in found):
                 found.append(value)
     return found
 
@@ -61,6 +62,7 @@ def ground(
     *,
     blocked: set[str] = frozenset(),
     suggested: int | None = None,
+    exclude_texts: frozenset[str] = frozenset(),
 ) -> Candidates:
     """The elements worth offering (best first, ids unchanged) and the texts worth typing."""
     wanted = words(goal) | set().union(*(words(v) for v in values.values())) if values else words(goal)
@@ -82,7 +84,7 @@ def ground(
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     chosen = sorted((e for _, _, e in scored[:MAX_CANDIDATES]), key=lambda e: e.id)
     texts = [v for v in values.values() if v][:MAX_TEXTS]
-    texts += [t for t in literals(goal) if t not in texts]
+    texts += [t for t in literals(goal) if t not in texts and t.lower() not in exclude_texts]
     return Candidates(tuple(chosen), tuple(texts[:MAX_TEXTS]))
 
 

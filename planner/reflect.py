@@ -42,18 +42,21 @@ def verify_subtask(
     missing = [name for name in subtask.outputs if not values.get(name)]
     if missing:
         return False, f"outputs not read: {', '.join(missing)}"
-    if subtask.outputs or history:
-        return True, "outputs read" if subtask.outputs else "actions taken"
+    if subtask.outputs:
+        return True, "outputs read"
+    if any(not line.endswith("-> none") for line in history):
+        return True, "actions took effect"
     completion = backend.complete(
         "verifier",
         [Message("system", template("verifier")),
-         Message("user", f"Goal: {subtask.goal}\nActions taken: none\nScreen:\n{screen.render()}")],
+         Message("user", f"Goal: {subtask.goal}\nActions taken: {'; '.join(history) or 'none'}\n"
+                         f"Screen:\n{screen.render()}")],
         schema=VERDICT_SCHEMA, max_tokens=12, temperature=0.0,
     )
     if on_call is not None:
         on_call(completion)
     complete = bool(completion.parsed and completion.parsed.get("complete"))
-    return complete, "verifier: complete" if complete else "verifier: nothing was done"
+    return complete, "verifier: complete" if complete else "verifier: not complete"
 
 
 def verify_task(plan: Plan, statuses: list[str], values: dict[str, str]) -> tuple[bool, str]:

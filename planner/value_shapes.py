@@ -1,0 +1,43 @@
+"""Recognising what kind of value a text holds (phone number, email, time, date, amount, address).
+
+Output names say what a subtask must read ("phone_number", "address"); when the element the model
+points at does not hold that kind of value but the screen shows exactly one that does, the read
+takes that one. Shapes are universal text patterns, not knowledge of any app.
+"""
+
+from __future__ import annotations
+
+import re
+
+SHAPES: dict[str, re.Pattern] = {
+    "phone": re.compile(r"\+?\d[\d\s().-]{5,}\d"),
+    "email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    "time": re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\b"),
+    "date": re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \w+ \d{1,2}\b"),
+    "amount": re.compile(r"[$€£]\s?\d+(?:[.,]\d{2})?|\b\d+[.,]\d{2}\b"),
+    "address": re.compile(
+        r"\b\d+\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)*\s(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Lane|Ln|Dr|Drive|Way)\b"
+    ),
+}
+_NAME_HINTS = {
+    "phone": ("phone", "number", "mobile", "tel"),
+    "email": ("email", "mail"),
+    "time": ("time", "hour", "when"),
+    "date": ("date", "day"),
+    "amount": ("price", "cost", "total", "amount", "sum"),
+    "address": ("address", "street", "location"),
+}
+
+
+def shape_of(name: str) -> str | None:
+    """The value kind an output name asks for, e.g. ``bob_phone_number`` → ``phone``."""
+    words = set(re.split(r"[_\W]+", name.lower()))
+    for shape, hints in _NAME_HINTS.items():
+        if words & set(hints):
+            return shape
+    return None
+
+
+def extract(shape: str, text: str) -> str | None:
+    match = SHAPES[shape].search(text)
+    return match.group(0).strip() if match else None
