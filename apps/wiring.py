@@ -19,7 +19,7 @@ def make_backend(kind: str, *, model: str | None = None, on_event: EventSink | N
     if kind == "lexical":
         from pocketpilot.runtime.lexical_backend import LexicalBackend
 
-        return LexicalBackend()
+        return LexicalBackend(on_event=on_event)
     from pocketpilot.runtime.llama_backend import LlamaCppBackend
     from pocketpilot.runtime.llama_engine import LlamaConfig
 

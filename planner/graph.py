@@ -8,6 +8,7 @@ are injected (never stored in state), so the same graph drives the virtual phone
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ from pocketpilot.planner.decompose import decompose
 from pocketpilot.planner.executor import Decision, decide
 from pocketpilot.planner.grounding import find_again
 from pocketpilot.planner.plan import Plan, Subtask, SubtaskStatus
-from pocketpilot.planner.reflect import action_effect, verify_subtask, verify_task
+from pocketpilot.planner.reflect import action_effect, content_key, verify_subtask, verify_task
 from pocketpilot.planner.safety import SensitivePolicy, classify
 from pocketpilot.planner.state import Budget, RunState
 from pocketpilot.planner.value_shapes import extract, shape_of
@@ -41,6 +42,8 @@ class Seams:
     policy: SensitivePolicy = field(default_factory=SensitivePolicy)
     budget: Budget = field(default_factory=Budget)
     on_event: EventSink = discard
+    # called at the start of every decide step; the energy switcher swaps ``backend`` here
+    before_step: Callable[[RunState], None] | None = None
 
 
 class _Tally:
@@ -50,10 +53,9 @@ class _Tally:
         self.seams, self.state, self.calls, self.tokens = seams, state, 0, 0
 
     def __call__(self, completion: Completion) -> None:
+        # The backend itself emits the llm.call event (with its KV slot state); here we only count.
         self.calls += 1
         self.tokens += completion.usage.prompt_tokens
-        self.seams.on_event(Event("llm.call", {"run_id": self.state.get("run_id"), "program": completion.program,
-                                               **completion.usage.to_dict()}))
 
     def update(self) -> dict:
         return {"llm_calls": self.state.get("llm_calls", 0) + self.calls,
@@ -129,6 +131,8 @@ class _Nodes:
         return {"statuses": statuses, "step": 0, "history": [], "pending": None, "blocked": []}
 
     def decide(self, state: RunState) -> dict:
+        if self.s.before_step is not None:
+            self.s.before_step(state)
         subtask = self._subtask(state)
         screen = self._observe(state)
         hints = self.s.memory.hints(subtask.goal, screen) if self.s.memory is not None else None
@@ -141,7 +145,8 @@ class _Nodes:
             on_call=tally,
         )
         self._emit(state, "step.decided", subtask=subtask.id, step=state.get("step", 0), decision=decision.to_dict())
-        return {"pending": {**decision.to_dict(), "before": screen.signature}, **tally.update()}
+        pending = {**decision.to_dict(), "before": screen.signature, "before_content": content_key(screen)}
+        return {"pending": pending, **tally.update()}
 
     def act(self, state: RunState) -> dict:
         pending = state["pending"]
@@ -150,9 +155,10 @@ class _Nodes:
         screen = self._observe(state)
         if decision.verb == "done":
             return self._read_outputs(state, subtask, decision, screen)
-        if screen.signature != pending["before"]:
-            # Resumed after the action ran but before its checkpoint was written: the page it was
-            # decided on is gone, so it already took effect; doing it again would do it twice.
+        if screen.signature != pending["before"] or content_key(screen) != pending["before_content"]:
+            # Resumed after the action ran but before its checkpoint was written: the screen it was
+            # decided on is gone, so it already took effect; doing it again would do it twice. (A
+            # screen that changed by itself only costs a re-decision on the next step.)
             self._emit(state, "step.resumed", before=pending["before"], now=screen.signature)
             return self._after_step(state, decision, "done before the resume", blocked=[])
         category = classify(f"{decision.label} {decision.text}") if decision.verb in {"tap", "type"} else None
@@ -210,6 +216,12 @@ class _Nodes:
             if value:
                 values[name] = value
         self._emit(state, "subtask.outputs", subtask=subtask.id, values={n: values.get(n) for n in subtask.outputs})
+        missing = [n for n in subtask.outputs if not values.get(n)]
+        if missing:
+            # Subtask-level reflection: a 'done' without its outputs is under-execution; keep going.
+            rejected = Decision("done", decision.element, key=decision.key, label=decision.label)
+            return {"values": values, **self._after_step(state, rejected, f"rejected: {', '.join(missing)} not read",
+                                                         blocked=[])}
         return {"values": values}
 
     def after_act(self, state: RunState) -> str:

@@ -49,7 +49,8 @@ def literals(text: str) -> list[str]:
     for pattern in _LITERALS:
         for match in pattern.finditer(text):
             value = next((g for g in match.groups() if g), "").strip()
-            value = " ".join(w for w in value.split() if w.lower() not in _STOP)  # "Find Bob" -> "Bob"
+            if pattern is _LITERALS[-1]:  # a capitalised run: "Find Bob" -> "Bob"
+                value = " ".join(w for w in value.split() if w.lower() not in _STOP)
             if value and value.lower() not in _STOP and not any(value in earlier for earlier in found):
                 found.append(value)
     return found

@@ -18,13 +18,16 @@ VERDICT_SCHEMA = {
 }
 
 
+def content_key(screen: Screen) -> str:
+    """What the screen shows, beyond which page it is: labels, typed text, toggles, focus."""
+    return repr([(e.label, e.text, e.checked, e.focused) for e in screen.elements])
+
+
 def action_effect(before: Screen, after: Screen) -> str:
     """``page`` (another page), ``content`` (same page, different content) or ``none``."""
     if before.signature != after.signature:
         return "page"
-    if [(e.label, e.text, e.checked, e.focused) for e in before.elements] != [
-        (e.label, e.text, e.checked, e.focused) for e in after.elements
-    ]:
+    if content_key(before) != content_key(after):
         return "content"
     return "none"
 

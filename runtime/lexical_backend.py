@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.runtime.backend import Completion, Message, Usage
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -28,8 +29,9 @@ def _words(text: str) -> set[str]:
 class LexicalBackend:
     """Deterministic answers; usage counts whitespace tokens so budgets and reports still add up."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_event: EventSink | None = None) -> None:
         self.calls = 0
+        self.emit = on_event or discard
 
     def complete(
         self,
@@ -50,6 +52,7 @@ class LexicalBackend:
         tokens = len(prompt.split())
         usage = Usage(prompt_tokens=tokens, prefilled_tokens=tokens, generated_tokens=len(text.split()),
                       wall_s=time.perf_counter() - started)
+        self.emit(Event("llm.call", {"program": program, "backend": "lexical", **usage.to_dict()}))
         return Completion(program=program, text=text, usage=usage, parsed=parsed if schema else None)
 
     def _answer(self, prompt: str, last: str, schema: dict[str, Any]) -> Any:

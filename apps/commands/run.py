@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from pocketpilot.apps.confirm_channel import FileConfirm
 from pocketpilot.apps.data_dir import data_dir
 from pocketpilot.apps.progress import Progress
 from pocketpilot.apps.run_records import RunRecord, runs_dir
@@ -19,6 +20,7 @@ from pocketpilot.planner.agent import Agent, RunResult, deny_all
 DEMO_TASK = (
     "Find Bob's phone number in Contacts, text him the address from my Notes, then set an alarm for 7:00 in Clock"
 )
+CONFIRM_TIMEOUT_S = 600.0  # an unanswered gated action is denied after this, so unattended runs end
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,16 +45,27 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-sensitive", action="store_true", help="send/pay/delete/share without asking")
     parser.add_argument("--data-dir", type=Path, help="where runs and memory live (default: XDG data dir)")
     parser.add_argument("--no-memory", action="store_true", help="do not read or grow the trajectory memory")
+    parser.add_argument("--confirm", choices=("terminal", "console"),
+                        help="who approves gated actions: a prompt here (default on a terminal) or "
+                             "'pocketpilot console' (default when stdin is not a terminal)")
 
 
 def _agent(args: argparse.Namespace, record: RunRecord) -> Agent:
     data = data_dir(args.data_dir)
-    backend = make_backend(args.backend, model=args.model, on_event=record)
+    sink = _tee(record, Progress())
+    backend = make_backend(args.backend, model=args.model, on_event=sink)
     seams = make_seams(
-        backend=backend, device=args.device, allow_sensitive=args.allow_sensitive, on_event=_tee(record, Progress()),
+        backend=backend, device=args.device, allow_sensitive=args.allow_sensitive, on_event=sink,
         memory_path=None if args.no_memory else data / "memory.sqlite",
     )
-    return Agent(seams, data / "checkpoints.sqlite", confirm=_ask_on_terminal if sys.stdin.isatty() else deny_all)
+    return Agent(seams, data / "checkpoints.sqlite", confirm=_confirmer(args, record))
+
+
+def _confirmer(args: argparse.Namespace, record: RunRecord):
+    """A TTY prompt on terminals; otherwise requests wait in the run dir for the console to answer."""
+    if args.confirm == "console" or (args.confirm is None and not sys.stdin.isatty()):
+        return FileConfirm(record.directory, timeout_s=CONFIRM_TIMEOUT_S, on_event=record)
+    return _ask_on_terminal if sys.stdin.isatty() else deny_all
 
 
 def _tee(*sinks):

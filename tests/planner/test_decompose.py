@@ -64,9 +64,9 @@ def test_value_read_from_another_app_becomes_its_own_subtask():
         "Find Ann's email in Inbox, send her the soup recipe from my Recipes", APPS, choose_app=lambda c: "Inbox"
     )
     assert [(s.app, s.inputs, s.outputs) for s in plan.subtasks] == [
-        ("Inbox", (), ("value_1",)),
-        ("Recipes", (), ("value_2",)),
-        ("Inbox", ("value_1", "value_2"), ()),
+        ("Inbox", (), ("email",)),
+        ("Recipes", (), ("soup_recipe",)),
+        ("Inbox", ("email", "soup_recipe"), ()),
     ]
     assert plan.subtasks[1].goal == "find the soup recipe"
 
