@@ -16,7 +16,11 @@ from pocketpilot.planner.prompts import render, template
 from pocketpilot.runtime.backend import Backend, Completion, Message
 
 VERBS = ("tap", "type", "scroll_down", "scroll_up", "back", "done")
-CONFIDENT_PATH = 0.8  # reliability above which memory's next action is followed without the model
+# Memory's next action is followed without the model when its path is this reliable: a path that
+# achieved this very subtask before (reason "task") is trusted sooner than a path to a similar page.
+CONFIDENT_PATH = 0.8
+CONFIDENT_TASK_STEP = 0.6
+CONFIDENT_MATCH = 0.8  # how well the remembered element must match one on the current screen
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,16 @@ def _suggested_element(hints: Any) -> int | None:
 def _memory_suggestion(hints: Any, screen: Screen, blocked: set[str]) -> Decision | None:
     """Follow memory's next action when its path is reliable and the element is on screen."""
     suggestion = getattr(hints, "next_action", None)
-    if suggestion is None or getattr(suggestion, "reliability", 0.0) < CONFIDENT_PATH:
+    if suggestion is None or getattr(suggestion, "match", 1.0) < CONFIDENT_MATCH:
+        return None
+    reliability = getattr(suggestion, "reliability", 0.0)
+    if getattr(suggestion, "reason", "") == "task":
+        # A recorded path that achieved this subtask: judge it per step (geometric mean), since
+        # a long path seen once multiplies into a low whole-path probability.
+        per_step = reliability ** (1 / max(1, getattr(suggestion, "steps_left", 1)))
+        if per_step < CONFIDENT_TASK_STEP:
+            return None
+    elif reliability < CONFIDENT_PATH:
         return None
     action = suggestion.action
     if action.get("kind") != "tap" or action.get("element") is None:

@@ -128,7 +128,7 @@ class _Nodes:
         statuses = list(state["statuses"])
         statuses[state["current"]] = SubtaskStatus.RUNNING.value
         self._emit(state, "subtask.started", subtask=subtask.to_dict())
-        return {"statuses": statuses, "step": 0, "history": [], "pending": None, "blocked": []}
+        return {"statuses": statuses, "step": 0, "history": [], "pending": None, "blocked": [], "edges": []}
 
     def decide(self, state: RunState) -> dict:
         if self.s.before_step is not None:
@@ -183,10 +183,14 @@ class _Nodes:
         self._emit(state, "device.action", action=action_to_dict(action) if action else None, effect=effect,
                    seconds=round(seconds, 3), target=decision.label, source=decision.source,
                    detail=getattr(result, "detail", ""))
+        edges: list[str] = []
         if self.s.memory is not None and action is not None:
-            self.s.memory.record_step(state["run_id"], screen, action_to_dict(action), after, effect != "none", seconds)
+            edge = self.s.memory.record_step(state["run_id"], screen, action_to_dict(action), after,
+                                             effect != "none", seconds)
+            edges = [edge.id]
         blocked = [decision.key] if effect == "none" and decision.key else []
-        return self._after_step(state, decision, effect, blocked=blocked)
+        return {**self._after_step(state, decision, effect, blocked=blocked),
+                "edges": [*state.get("edges", []), *edges]}
 
     def _after_step(self, state: RunState, decision: Decision, effect: str, *, blocked: list[str]) -> dict:
         typed = f" {decision.text!r}" if decision.text else ""
@@ -248,6 +252,8 @@ class _Nodes:
         else:
             ok, reason = False, "step budget exhausted"
         statuses[state["current"]] = (SubtaskStatus.DONE if ok else SubtaskStatus.FAILED).value
+        if self.s.memory is not None:
+            self.s.memory.record_task(state["task"], subtask.goal, state.get("edges", []), ok)
         self._emit(state, "subtask.finished", subtask=subtask.id, ok=ok, reason=reason, steps=state.get("step", 0))
         return {"statuses": statuses, "reason": reason, "pending": None, **tally.update()}
 
@@ -276,6 +282,8 @@ class _Nodes:
         ok, reason = verify_task(plan, list(state["statuses"]), state.get("values", {}))
         if not ok and state.get("reason"):
             reason = f"{reason} ({state['reason']})"
+        if self.s.memory is not None:
+            self.s.memory.end_run(state["run_id"], ok)
         self._emit(state, "run.finished", ok=ok, reason=reason, steps=state.get("total_steps", 0),
                    llm_calls=state.get("llm_calls", 0))
         return {"outcome": "success" if ok else "failure", "reason": reason}

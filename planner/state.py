@@ -19,6 +19,7 @@ class RunState(TypedDict, total=False):
     history: list[str]
     pending: dict[str, Any] | None
     blocked: list[str]
+    edges: list[str]  # memory edges the current subtask walked, recorded with its outcome
     replans: int
     outcome: str  # "success" | "failure"
     reason: str

@@ -99,3 +99,21 @@ def test_text_on_screen_does_not_change_the_plan_or_trigger_deletes(tmp_path):
     assert [s["goal"] for s in plan.data["plan"]["subtasks"]] == ["Find the gate code in Notes"]
     assert not asked
     assert result.plan is not None and len(result.plan.subtasks) == 1
+
+
+def test_second_attempt_uses_memory_and_calls_the_model_less(tmp_path):
+    from pocketpilot.memory import GraphMemory
+
+    memory_path = tmp_path / "memory.sqlite"
+    calls = []
+    for attempt in range(2):
+        memory = GraphMemory(memory_path)
+        backend = LexicalBackend()
+        seams = Seams(backend, VirtualPhone(), memory=memory, policy=SensitivePolicy(allow_all=True))
+        agent = Agent(seams, tmp_path / f"checkpoints-{attempt}.sqlite")
+        result = agent.run(SEND_TASK)
+        assert result.success
+        calls.append(result.llm_calls)
+        agent.close()
+        memory.close()
+    assert calls[1] < calls[0], calls
