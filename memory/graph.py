@@ -231,15 +231,15 @@ class GraphMemory(MemoryStore):
             raise NoKnownPath(from_signature, to_signature)
         return self.edges([key for _, _, key in triples])
 
-    def hints(self, subtask_text: str, screen: Screen, k: int = 3) -> Hints:
+    def hints(self, subtask_text: str, screen: Screen, k: int = 3, *, walked: Sequence[str] = ()) -> Hints:
         current = screen.signature
         pages = self.relevant_pages(subtask_text, k)
         if current not in self.graph:
             return Hints(tuple(pages), None, known_page=False)
-        suggestion = self._from_tasks(subtask_text, screen) or self._from_pages(pages, screen)
+        suggestion = self._from_tasks(subtask_text, screen, frozenset(walked)) or self._from_pages(pages, screen)
         return Hints(tuple(pages), suggestion, known_page=True)
 
-    def _from_tasks(self, text: str, screen: Screen) -> SuggestedAction | None:
+    def _from_tasks(self, text: str, screen: Screen, walked: frozenset[str] = frozenset()) -> SuggestedAction | None:
         """Follow a successful recorded path for a closely matching task through this page."""
         wanted = set(lexical.fts_query(text).replace('"', "").split(" OR "))
         for task in self.tasks(lexical.search_tasks(self._db, text, 5)):
@@ -248,9 +248,11 @@ class GraphMemory(MemoryStore):
             if not task.success or len(wanted & words) < 0.6 * len(wanted):
                 continue
             edges = self.edges(task.edge_ids)
-            starts = [i for i, e in enumerate(edges) if e.source == screen.signature]
+            # The first step from this page not yet walked in this attempt: a path can stay on one
+            # page for several steps (type, then press), and those must come in their order.
+            starts = [i for i, e in enumerate(edges) if e.source == screen.signature and e.id not in walked]
             if starts:
-                suggestion = self._suggest(edges[starts[-1]:], screen, "task")
+                suggestion = self._suggest(edges[starts[0]:], screen, "task")
                 if suggestion is not None:
                     return suggestion
         return None

@@ -55,8 +55,11 @@ class MemoryStore(Protocol):
         """The most reliable known path (empty when already there); raises if none is known."""
         ...
 
-    def hints(self, subtask_text: str, screen: Screen, k: int = 3) -> Hints:
-        """Relevant pages and the next action on the best path, bound to ``screen``'s ids."""
+    def hints(self, subtask_text: str, screen: Screen, k: int = 3, *, walked: Sequence[str] = ()) -> Hints:
+        """Relevant pages and the next action on the best path, bound to ``screen``'s ids.
+
+        ``walked``: edge ids this attempt already took, so a recorded path resumes where it is.
+        """
         ...
 
     def page(self, signature: str) -> Page: ...

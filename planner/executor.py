@@ -35,6 +35,10 @@ class Decision:
     label: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def describe(self) -> str:
+        """The step as the history records it (before its effect)."""
+        return f"{self.verb} {self.label!r}" + (f" {self.text!r}" if self.text else "")
+
     def to_dict(self) -> dict:
         return {"verb": self.verb, "element": self.element, "text": self.text, "source": self.source,
                 "key": self.key, "label": self.label}
@@ -72,12 +76,12 @@ def decide(
     app: str = "",
     on_call: Callable[[Completion], None] | None = None,
 ) -> Decision:
-    suggestion = _memory_suggestion(hints, screen, blocked)
-    if suggestion is not None:
-        return suggestion
     suggested_id = _suggested_element(hints)
     candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id,
                         exclude_texts=frozenset({app.lower()}) if app else frozenset())
+    suggestion = _memory_suggestion(hints, screen, blocked, candidates.texts)
+    if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
+        return suggestion  # memory leads; an action it already took here is left to the model
     hint_text = hints.render() if hints is not None and hasattr(hints, "render") else ""
     user = render(
         "executor_user",
@@ -128,8 +132,12 @@ def _suggested_element(hints: Any) -> int | None:
     return action.get("element") if isinstance(action, dict) else None
 
 
-def _memory_suggestion(hints: Any, screen: Screen, blocked: set[str]) -> Decision | None:
-    """Follow memory's next action when its path is reliable and the element is on screen."""
+def _memory_suggestion(hints: Any, screen: Screen, blocked: set[str], texts: tuple[str, ...]) -> Decision | None:
+    """Follow memory's next action when its path is reliable and the element is on screen.
+
+    Taps are followed; typing only when the remembered text is one this subtask may type (a known
+    value or a literal of its goal), so a path learned for another value never types stale text.
+    """
     suggestion = getattr(hints, "next_action", None)
     if suggestion is None or getattr(suggestion, "match", 1.0) < CONFIDENT_MATCH:
         return None
@@ -143,7 +151,10 @@ def _memory_suggestion(hints: Any, screen: Screen, blocked: set[str]) -> Decisio
     elif reliability < CONFIDENT_PATH:
         return None
     action = suggestion.action
-    if action.get("kind") != "tap" or action.get("element") is None:
+    kind = action.get("kind")
+    if action.get("element") is None or kind not in {"tap", "type_text"}:
+        return None
+    if kind == "type_text" and action.get("text") not in texts:
         return None
     try:
         element = screen.element(int(action["element"]))
@@ -151,4 +162,5 @@ def _memory_suggestion(hints: Any, screen: Screen, blocked: set[str]) -> Decisio
         return None
     if element_key(element) in blocked:
         return None
-    return Decision("tap", element.id, source="memory", key=element_key(element), label=element.label)
+    verb, text = ("tap", "") if kind == "tap" else ("type", action["text"])
+    return Decision(verb, element.id, text=text, source="memory", key=element_key(element), label=element.label)

@@ -135,7 +135,9 @@ class _Nodes:
             self.s.before_step(state)
         subtask = self._subtask(state)
         screen = self._observe(state)
-        hints = self.s.memory.hints(subtask.goal, screen) if self.s.memory is not None else None
+        hints = None
+        if self.s.memory is not None:
+            hints = self.s.memory.hints(subtask.goal, screen, walked=state.get("edges", []))
         tally = _Tally(self.s, state)
         values = {k: v for k, v in state.get("values", {}).items() if k in subtask.inputs}
         goal = subtask.goal if state.get("mode") != "monolithic" else state["task"]
@@ -193,8 +195,7 @@ class _Nodes:
                 "edges": [*state.get("edges", []), *edges]}
 
     def _after_step(self, state: RunState, decision: Decision, effect: str, *, blocked: list[str]) -> dict:
-        typed = f" {decision.text!r}" if decision.text else ""
-        line = f"{decision.verb} {decision.label!r}{typed} -> {effect}"
+        line = f"{decision.describe()} -> {effect}"
         return {"pending": None, "step": state.get("step", 0) + 1, "total_steps": state.get("total_steps", 0) + 1,
                 "history": [*state.get("history", []), line],
                 "blocked": [*state.get("blocked", []), *blocked]}

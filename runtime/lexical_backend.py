@@ -9,6 +9,7 @@ a real model's reply obey it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
@@ -86,6 +87,12 @@ class LexicalBackend:
             if match and int(match.group(1)) in ids:
                 number, kind, label, value, flags = match.groups()
                 elements.append((int(number), kind, label or "", value, flags))
+        steps = [step.strip() for step in done.split(";") if "->" in step]
+        typed_then_submitted = any(
+            a.startswith("type ") and b.startswith("tap ") for a, b in itertools.pairwise(steps)
+        )
+        if typed_then_submitted:
+            return {"action": "done", "element": 0, "text": ""}  # typed, then pressed: that was the job
         untyped = [t for t in texts if repr(t) not in done]
         for element_id, _kind, _label, value, _flags in elements:
             if value is not None and untyped and not value:
