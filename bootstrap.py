@@ -25,7 +25,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".pocketpilot-installed"
-DEBIAN_PACKAGES = {"adb": "adb", "mksh": "mksh"}  # command -> Debian package
+DEBIAN_PACKAGES = {"adb": "adb", "mksh": "mksh", "tmux": "tmux"}  # command -> Debian package
 LLAMA_VERSION = "0.3.36"
 # A -march=native build enables ggml's AMX kernels on Xeons that have AMX, and those crash
 # (SIGSEGV in ggml_backend_amx_mul_mat) on batched decode here; build a portable AVX2 CPU

@@ -87,6 +87,7 @@ class Agent:
         return {"configurable": {"thread_id": run_id}, "recursion_limit": RECURSION_LIMIT}
 
     def _ask(self, request: dict[str, Any]) -> bool:
+        self.seams.on_event(Event("confirm.requested", dict(request)))
         return bool(self.confirm(request))
 
     def _drive(self, run_id: str, payload: Any) -> RunResult:

@@ -168,7 +168,7 @@ class _Nodes:
             request = {"kind": "confirm", "run_id": state.get("run_id"), "category": str(category),
                        "action": decision.verb, "target": decision.label, "text": decision.text,
                        "subtask": subtask.goal}
-            self._emit(state, "confirm.requested", **request)
+            # The agent emits confirm.requested when it sees the interrupt (this node runs again on resume).
             approved = bool(interrupt(request))
             self._emit(state, "confirm.answered", approved=approved, category=str(category), target=decision.label)
             if not approved:

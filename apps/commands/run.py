@@ -45,6 +45,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-sensitive", action="store_true", help="send/pay/delete/share without asking")
     parser.add_argument("--data-dir", type=Path, help="where runs and memory live (default: XDG data dir)")
     parser.add_argument("--no-memory", action="store_true", help="do not read or grow the trajectory memory")
+    parser.add_argument("--record", action="store_true",
+                        help="save screens and actions in the run record for 'pocketpilot replay --recorded' "
+                             "(always on for ADB devices)")
     parser.add_argument("--confirm", choices=("terminal", "console"),
                         help="who approves gated actions: a prompt here (default on a terminal) or "
                              "'pocketpilot console' (default when stdin is not a terminal)")
@@ -58,6 +61,10 @@ def _agent(args: argparse.Namespace, record: RunRecord) -> Agent:
         backend=backend, device=args.device, allow_sensitive=args.allow_sensitive, on_event=sink,
         memory_path=None if args.no_memory else data / "memory.sqlite",
     )
+    if args.device != "virtual" or getattr(args, "record", False):
+        from pocketpilot.devices.recorded import RecordingDevice
+
+        seams.device = RecordingDevice(seams.device, record.directory)
     return Agent(seams, data / "checkpoints.sqlite", confirm=_confirmer(args, record))
 
 
