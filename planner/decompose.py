@@ -16,6 +16,7 @@ from pocketpilot.planner.errors import PlanInvalid
 from pocketpilot.planner.plan import Plan, Subtask, match_app, plan_from_model, plan_schema
 from pocketpilot.planner.prompts import render, template
 from pocketpilot.runtime.backend import Backend, Message
+from pocketpilot.runtime.errors import OutputParseError
 
 PROGRAM = "planner"
 _SPLIT = re.compile(r"\s*(?:,?\s*\band then\b|,?\s*\bthen\b|;|\.\s+|,\s*(?:and\s+)?|\band also\b)\s*", re.I)
@@ -41,7 +42,14 @@ def decompose(
     ]
     notes: list[str] = []
     for attempt in range(2):
-        completion = backend.complete(PROGRAM, messages, schema=plan_schema(apps), max_tokens=240, temperature=0.0)
+        try:
+            completion = backend.complete(PROGRAM, messages, schema=plan_schema(apps), max_tokens=240,
+                                          temperature=0.0)
+        except OutputParseError as exc:  # the model's mistake: note it and go on
+            if on_call is not None and exc.completion is not None:
+                on_call(exc.completion)
+            notes.append(f"model plan unparseable: {exc.detail}")
+            continue
         if on_call is not None:
             on_call(completion)
         try:
@@ -58,12 +66,15 @@ def decompose(
 def choose_app(backend: Backend, clause: str, apps: list[str], on_call: Callable[[object], None] | None = None) -> str:
     """Ask the model which installed app does ``clause``: a choice among the launcher labels."""
     schema = {"type": "object", "properties": {"app": {"enum": list(apps)}}, "required": ["app"]}
-    completion = backend.complete(
-        "app-chooser",
-        [Message("system", "Pick the app that does the step. Reply JSON."),
-         Message("user", f"Apps: {', '.join(apps)}\nStep: {clause}")],
-        schema=schema, max_tokens=24, temperature=0.0,
-    )
+    try:
+        completion = backend.complete(
+            "app-chooser",
+            [Message("system", "Pick the app that does the step. Reply JSON."),
+             Message("user", f"Apps: {', '.join(apps)}\nStep: {clause}")],
+            schema=schema, max_tokens=24, temperature=0.0,
+        )
+    except OutputParseError:
+        return apps[0] if len(apps) == 1 else ""
     if on_call is not None:
         on_call(completion)
     return completion.parsed["app"]

@@ -14,6 +14,7 @@ from pocketpilot.devices.screen import Screen
 from pocketpilot.planner.grounding import Candidates, element_key, ground
 from pocketpilot.planner.prompts import render, template
 from pocketpilot.runtime.backend import Backend, Completion, Message
+from pocketpilot.runtime.errors import OutputParseError
 
 VERBS = ("tap", "type", "scroll_down", "scroll_up", "back", "done")
 # Memory's next action is followed without the model when its path is this reliable: a path that
@@ -25,7 +26,8 @@ CONFIDENT_MATCH = 0.8  # how well the remembered element must match one on the c
 
 @dataclass(frozen=True)
 class Decision:
-    """``verb`` is one of VERBS; ``element`` an id on the screen decided on (0: none)."""
+    """``verb`` is one of VERBS, or ``skip`` when the model's reply was unusable; ``element`` an id
+    on the screen decided on (0: none)."""
 
     verb: str
     element: int = 0
@@ -92,13 +94,18 @@ def decide(
         app=screen.package or "unknown",
         candidates=candidates.render(),
     )
-    completion = backend.complete(
-        program,
-        [Message("system", template("executor")), Message("user", user)],
-        schema=decision_schema(candidates),
-        max_tokens=48,
-        temperature=0.0,
-    )
+    try:
+        completion = backend.complete(
+            program,
+            [Message("system", template("executor")), Message("user", user)],
+            schema=decision_schema(candidates),
+            max_tokens=48,
+            temperature=0.0,
+        )
+    except OutputParseError as exc:  # the model's mistake: this step does nothing, the loop goes on
+        if on_call is not None and exc.completion is not None:
+            on_call(exc.completion)
+        return Decision("skip", label=f"model output unparseable ({exc.detail})")
     if on_call is not None:
         on_call(completion)
     return _decision_from(completion.parsed, screen, candidates)

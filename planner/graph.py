@@ -157,6 +157,8 @@ class _Nodes:
         screen = self._observe(state)
         if decision.verb == "done":
             return self._read_outputs(state, subtask, decision, screen)
+        if decision.verb == "skip":
+            return self._after_step(state, decision, "skipped", blocked=[])
         if screen.signature != pending["before"] or content_key(screen) != pending["before_content"]:
             # Resumed after the action ran but before its checkpoint was written: the screen it was
             # decided on is gone, so it already took effect; doing it again would do it twice. (A

@@ -92,3 +92,29 @@ def test_plan_contract_violations_are_named(data, reason):
 def test_plan_round_trips():
     plan = decompose_by_clauses("Check Weather then open Pantry", APPS)
     assert Plan.from_dict(json.loads(json.dumps(plan.to_dict()))) == plan
+
+
+class CutOffBackend:
+    """A Backend whose constrained replies are always cut off (the model's mistake)."""
+
+    def complete(self, program, messages, *, schema=None, max_tokens=128, stop=(), temperature=0.0, seed=0):
+        from pocketpilot.runtime.errors import OutputParseError
+
+        raise OutputParseError(program, '{"subtasks": [{"app": "Wea', "cut off at max_tokens")
+
+
+def test_unparseable_model_output_is_noted_and_planning_goes_on():
+    plan = decompose(CutOffBackend(), "Check the forecast in Weather, then add flour to Pantry", APPS)
+    assert plan.source == "fallback"
+    assert [s.app for s in plan.subtasks] == ["Weather", "Pantry"]
+    assert all("unparseable" in note for note in plan.notes)
+
+
+def test_unparseable_executor_reply_becomes_a_skipped_step():
+    from pocketpilot.devices.virtual import VirtualPhone
+    from pocketpilot.planner.executor import decide
+
+    phone = VirtualPhone()
+    decision = decide(CutOffBackend(), "executor-1", goal="open the first note", screen=phone.observe(),
+                      values={}, history=[])
+    assert decision.verb == "skip" and "unparseable" in decision.label
