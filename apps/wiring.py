@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pocketpilot.devices.events import EventSink
@@ -29,7 +30,7 @@ def make_backend(kind: str, *, model: str | None = None, on_event: EventSink | N
 
 def make_seams(
     *,
-    backend: Backend,
+    backend: Backend | None,
     device: str = "virtual",
     memory_path: Path | None = None,
     allow_sensitive: bool = False,
@@ -49,3 +50,35 @@ def make_seams(
         budget=budget or Budget(),
         on_event=on_event,
     )
+
+
+def attach_energy_policy(
+    seams: Seams, *, mode: str, model: str | None = None, prefs_path: Path | None = None, on_event: EventSink
+) -> None:
+    """Let the reconfiguration policy choose (and switch) the llama configuration before each step.
+
+    ``mode`` (performance | balanced | saver) and the optional prefs file (pins, forbids, models)
+    shape the choice; device sensors drive it. The first decision installs ``seams.backend``.
+    """
+    from pocketpilot.runtime.energy.accounting import EnergyMeter
+    from pocketpilot.runtime.energy.config_space import ModelVariant, UserPrefs, load_prefs
+    from pocketpilot.runtime.energy.policy import ReconfigPolicy
+    from pocketpilot.runtime.energy.power_model import detect_profile
+    from pocketpilot.runtime.energy.profiler import Profiler
+    from pocketpilot.runtime.energy.switcher import Switcher
+    from pocketpilot.runtime.llama_backend import LlamaCppBackend
+
+    prefs = replace(load_prefs(prefs_path) if prefs_path else UserPrefs(), mode=mode)
+    if model:  # --model registers the user's GGUF and pins the model axis to it
+        space = prefs.space
+        prefs = replace(prefs, space=replace(space, models={**space.models, "user": ModelVariant("user", Path(model))},
+                                             pin={**space.pin, "model": "user"}))
+    profiler = Profiler(prefs.space.models)
+
+    def make(config):
+        return LlamaCppBackend(config.to_llama_config(prefs.space.models), on_event=on_event).load()
+
+    meter = EnergyMeter(detect_profile(), on_event=on_event)
+    switcher = Switcher(ReconfigPolicy(prefs, profiler, on_event=on_event), make, seams.device, meter, profiler,
+                        on_event=on_event)
+    switcher.attach(seams)

@@ -146,6 +146,12 @@ class _Nodes:
             history=state.get("history", []), hints=hints, blocked=set(state.get("blocked", [])), app=subtask.app,
             on_call=tally,
         )
+        if repeats_effective_step(decision, state.get("history", [])):
+            # Action-level reflection: the same tap/typing already took effect in this subtask;
+            # doing it again would undo a toggle or type twice. Treat it as the model believing
+            # the goal is reached, and let subtask verification judge.
+            self._emit(state, "reflect.repeat", subtask=subtask.id, step=decision.describe())
+            decision = Decision("done", source="reflection", label=f"repeat of {decision.describe()}")
         self._emit(state, "step.decided", subtask=subtask.id, step=state.get("step", 0), decision=decision.to_dict())
         pending = {**decision.to_dict(), "before": screen.signature, "before_content": content_key(screen)}
         return {"pending": pending, **tally.update()}
@@ -303,3 +309,11 @@ def read_value(name: str, element: Element | None, screen: Screen) -> str:
         return value
     found = {v for e in screen.elements if (v := extract(shape, e.text or e.label))}
     return found.pop() if len(found) == 1 else ""
+
+
+def repeats_effective_step(decision: Decision, history: list[str]) -> bool:
+    """Whether ``decision`` is a tap or typing that this subtask already did with a visible effect."""
+    if decision.verb not in {"tap", "type"}:
+        return False
+    step = decision.describe() + " -> "
+    return any(line.startswith(step) and not line.endswith("-> none") for line in history)

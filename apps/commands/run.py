@@ -13,7 +13,7 @@ from pocketpilot.apps.confirm_channel import FileConfirm
 from pocketpilot.apps.data_dir import data_dir
 from pocketpilot.apps.progress import Progress
 from pocketpilot.apps.run_records import RunRecord, runs_dir
-from pocketpilot.apps.wiring import BACKENDS, make_backend, make_seams
+from pocketpilot.apps.wiring import BACKENDS, attach_energy_policy, make_backend, make_seams
 from pocketpilot.devices.events import Event
 from pocketpilot.planner.agent import Agent, RunResult, deny_all
 
@@ -41,7 +41,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="virtual", help="'virtual' (default) or an ADB serial")
     parser.add_argument("--model", help="a GGUF file (default: the bundled SmolLM2-135M Q4_1)")
     parser.add_argument("--backend", choices=BACKENDS, default="llama", help="llama (default) or lexical (no model)")
-    parser.add_argument("--mode", choices=("performance", "balanced", "saver"), default="balanced")
+    parser.add_argument("--mode", choices=("performance", "balanced", "saver"), default="balanced",
+                        help="energy mode for choosing threads, context, KV type and perception (llama backend)")
+    parser.add_argument("--energy-config", type=Path, help="YAML/TOML energy prefs: models, pin, forbid, SLO")
     parser.add_argument("--allow-sensitive", action="store_true", help="send/pay/delete/share without asking")
     parser.add_argument("--data-dir", type=Path, help="where runs and memory live (default: XDG data dir)")
     parser.add_argument("--no-memory", action="store_true", help="do not read or grow the trajectory memory")
@@ -56,11 +58,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _agent(args: argparse.Namespace, record: RunRecord) -> Agent:
     data = data_dir(args.data_dir)
     sink = _tee(record, Progress())
-    backend = make_backend(args.backend, model=args.model, on_event=sink)
+    adaptive = args.backend == "llama"
+    backend = None if adaptive else make_backend(args.backend, model=args.model, on_event=sink)
     seams = make_seams(
         backend=backend, device=args.device, allow_sensitive=args.allow_sensitive, on_event=sink,
         memory_path=None if args.no_memory else data / "memory.sqlite",
     )
+    if adaptive:  # the energy policy picks the llama configuration for --mode and switches it live
+        attach_energy_policy(seams, mode=args.mode, model=args.model, prefs_path=args.energy_config, on_event=sink)
     if args.device != "virtual" or getattr(args, "record", False):
         from pocketpilot.devices.recorded import RecordingDevice
 

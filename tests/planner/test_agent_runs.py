@@ -117,3 +117,13 @@ def test_second_attempt_uses_memory_and_calls_the_model_less(tmp_path):
         agent.close()
         memory.close()
     assert calls[1] < calls[0], calls
+
+
+def test_repeating_an_effective_tap_is_taken_as_done_not_done_again():
+    from pocketpilot.planner.executor import Decision
+    from pocketpilot.planner.graph import repeats_effective_step
+
+    toggle = Decision("tap", 4, label="Battery Saver")
+    assert repeats_effective_step(toggle, ["tap 'Battery Saver' -> content"])
+    assert not repeats_effective_step(toggle, ["tap 'Battery Saver' -> none"])
+    assert not repeats_effective_step(Decision("scroll_down"), ["scroll_down '' -> content"])

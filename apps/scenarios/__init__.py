@@ -1,0 +1,1 @@
+"""Scenarios: task files with a success predicate over the final phone state, and their replay."""

@@ -1,0 +1,204 @@
+"""Running scenarios through the agent: a fresh phone, data dir and agent per scenario, judged
+from the final state; in worker processes for model backends (one model per worker).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pocketpilot.apps.scenarios.format import Category, Scenario
+from pocketpilot.apps.scenarios.outcome import FailureKind, judge
+from pocketpilot.devices.events import EventCollector
+from pocketpilot.devices.virtual import VirtualPhone
+from pocketpilot.devices.virtual.sensors_sim import CAPACITY_MAH
+from pocketpilot.planner.agent import Agent
+from pocketpilot.planner.graph import Seams
+from pocketpilot.runtime.backend import Backend
+
+MODES = ("decomposed", "monolithic")
+BACKENDS = ("scripted", "lexical", "llama")
+
+
+@dataclass(frozen=True)
+class ReplayConfig:
+    """One configuration to compare: an agent ``mode`` on a ``backend``."""
+
+    mode: str = "decomposed"
+    backend: str = "lexical"
+    model: str | None = None
+    recordings: str | None = None  # scripted: <dir>/<mode>/<scenario id>.json; else where to record
+    memory: str | None = None  # a memory DB shared by all scenarios; None: no memory
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: str
+    category: str
+    config: str
+    success: bool
+    failure_kind: str | None
+    predicate_held: bool | None
+    steps: int
+    optimal_steps: int | None
+    llm_calls: int
+    prompt_tokens: int
+    seconds: float
+    energy_j: float | None
+    energy_source: str = "estimated"  # battery drop of the virtual phone, not a measurement
+    reason: str = ""
+    side_effects: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScenarioResult:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+_BACKENDS: dict[tuple, Backend] = {}  # per process: one loaded model per worker
+
+
+def _backend(config: ReplayConfig, scenario: Scenario) -> Backend:
+    if config.backend == "scripted":
+        from pocketpilot.runtime.scripted import ScriptedBackend
+
+        return ScriptedBackend(_recording_path(config, scenario))
+    key = (config.backend, config.model)
+    if key not in _BACKENDS:
+        from pocketpilot.apps.wiring import make_backend
+
+        _BACKENDS[key] = make_backend(config.backend, model=config.model)
+    backend = _BACKENDS[key]
+    if config.recordings:
+        from pocketpilot.runtime.scripted import RecordingBackend
+
+        return RecordingBackend(backend)
+    return backend
+
+
+def _recording_path(config: ReplayConfig, scenario: Scenario) -> Path:
+    """``<recordings>/<mode>/<id>.json``; without ``--recordings``, the nearest ``recordings/`` above the file."""
+    if config.recordings:
+        base = Path(config.recordings)
+    else:
+        parents = Path(scenario.source).resolve().parents
+        base = next((p / "recordings" for p in parents if (p / "recordings").is_dir()), Path("recordings"))
+    return base / config.mode / f"{scenario.id}.json"
+
+
+def _energy_j(before: dict, after: dict, voltage_mv: float) -> float:
+    drop_pct = before["battery"]["level"] - after["battery"]["level"]
+    return round(drop_pct / 100 * CAPACITY_MAH / 1000 * 3600 * voltage_mv / 1000, 2)
+
+
+def run_scenario(scenario: Scenario, config: ReplayConfig) -> ScenarioResult:
+    """Replay one scenario from scratch; every exception becomes an ``error`` result, never a crash."""
+    if scenario.recording_dir() is not None:
+        from pocketpilot.apps.scenarios.recorded import run_recorded
+
+        return run_recorded(scenario, config, _backend)
+    phone = VirtualPhone(dict(scenario.state), variant=scenario.variant, seed=scenario.seed)
+    before = phone.state_dict()
+    started = time.monotonic()
+    steps = calls = tokens = 0
+    reason, error = "", False
+    with tempfile.TemporaryDirectory(prefix="pp-replay-") as tmp:
+        try:
+            backend = _backend(config, scenario)
+            memory = None
+            if config.memory:
+                from pocketpilot.memory import GraphMemory
+
+                memory = GraphMemory(Path(config.memory))
+            seams = Seams(backend=backend, device=phone, memory=memory, policy=scenario.sensitive.to_policy(),
+                          budget=scenario.budget.to_budget(), on_event=EventCollector())
+            approve = scenario.sensitive.answer == "approve"
+            agent = Agent(seams, Path(tmp) / "checkpoints.sqlite", confirm=lambda request: approve)
+            try:
+                result = agent.run(scenario.task, run_id=scenario.id, mode=config.mode)
+            finally:
+                agent.close()
+            steps, calls, tokens, reason = result.steps, result.llm_calls, result.prompt_tokens, result.reason
+            if config.recordings and config.backend != "scripted":
+                path = _recording_path(config, scenario)
+                backend.recording.save(path)  # type: ignore[attr-defined]
+        except Exception as exc:  # a scenario's crash is its result (kind 'error')
+            error, reason = True, f"{type(exc).__name__}: {exc}"
+            if os.environ.get("POCKETPILOT_TRACEBACK"):
+                traceback.print_exc()
+    after = phone.state_dict()
+    voltage = phone.sensors().voltage_mv
+    verdict = judge(scenario, before, after, budget_spent=steps >= scenario.budget.total_steps, error=error)
+    return ScenarioResult(
+        scenario=scenario.id, category=scenario.category.value, config=config.mode, success=verdict.success,
+        failure_kind=verdict.failure_kind.value if verdict.failure_kind else None,
+        predicate_held=verdict.predicate_held, steps=steps, optimal_steps=scenario.optimal_steps,
+        llm_calls=calls, prompt_tokens=tokens, seconds=round(time.monotonic() - started, 3),
+        energy_j=_energy_j(before, after, voltage.value if voltage else 3850.0), reason=reason,
+        side_effects=list(verdict.side_effects),
+    )
+
+
+def _run_pair(pair: tuple[Scenario, ReplayConfig]) -> ScenarioResult:
+    return run_scenario(*pair)
+
+
+def run_all(
+    scenarios: list[Scenario], configs: list[ReplayConfig], *, workers: int | None = None
+) -> list[ScenarioResult]:
+    """Every scenario under every config, in input order; model backends run in worker processes."""
+    pairs = [(s, c) for c in configs for s in scenarios]
+    heavy = any(c.backend == "llama" for c in configs)
+    count = workers or (min(os.cpu_count() or 1, 2) if heavy else 1)
+    if count <= 1:
+        return [_run_pair(p) for p in pairs]
+    pool = ProcessPoolExecutor if heavy else ThreadPoolExecutor
+    with pool(max_workers=count) as executor:
+        return list(executor.map(_run_pair, pairs))
+
+
+_FIELDS = ("success_rate", "avg_steps", "avg_llm_calls", "avg_prompt_tokens", "avg_seconds", "avg_energy_j")
+
+
+def _aggregate(results: list[ScenarioResult]) -> dict[str, Any]:
+    n = len(results) or 1
+
+    def avg(values: list[float]) -> float:
+        return round(sum(values) / n, 3)
+
+    kinds = {k.value: sum(r.failure_kind == k.value for r in results) for k in FailureKind}
+    gold = [r for r in results if r.optimal_steps]
+    return {
+        "scenarios": len(results),
+        "success_rate": round(sum(r.success for r in results) / n, 3),
+        "avg_steps": avg([r.steps for r in results]),
+        "avg_optimal_steps": round(sum(r.optimal_steps or 0 for r in gold) / (len(gold) or 1), 3),
+        "avg_llm_calls": avg([r.llm_calls for r in results]),
+        "avg_prompt_tokens": avg([r.prompt_tokens for r in results]),
+        "avg_seconds": avg([r.seconds for r in results]),
+        "avg_energy_j": avg([r.energy_j or 0.0 for r in results]),
+        "energy_source": "estimated",
+        "failure_kinds": kinds,
+    }
+
+
+def summarize(results: list[ScenarioResult]) -> dict[str, Any]:
+    """The JSON report: ``configs.<mode>`` totals and ``by_category``, plus every scenario's result."""
+    configs: dict[str, Any] = {}
+    for name in dict.fromkeys(r.config for r in results):
+        mine = [r for r in results if r.config == name]
+        categories = {c.value: _aggregate([r for r in mine if r.category == c.value])
+                      for c in Category if any(r.category == c.value for r in mine)}
+        configs[name] = {**_aggregate(mine), "by_category": categories}
+    return {"configs": configs, "scenarios": [r.to_dict() for r in results]}
