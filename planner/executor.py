@@ -17,6 +17,7 @@ from pocketpilot.runtime.backend import Backend, Completion, Message
 from pocketpilot.runtime.errors import OutputParseError
 
 VERBS = ("tap", "type", "scroll_down", "scroll_up", "back", "done")
+DONE_REJECTED = "not done yet"  # how the history marks a 'done' that subtask reflection refused
 # Memory's next action is followed without the model when its path is this reliable: a path that
 # achieved this very subtask before (reason "task") is trusted sooner than a path to a similar page.
 CONFIDENT_PATH = 0.8
@@ -51,13 +52,14 @@ class Decision:
                    data.get("key", ""), data.get("label", ""))
 
 
-def decision_schema(candidates: Candidates) -> dict:
+def decision_schema(candidates: Candidates, *, allow_done: bool = True) -> dict:
     ids = [0, *(e.id for e in candidates.elements)]
     texts = ["", *candidates.texts]
+    verbs = [v for v in VERBS if allow_done or v != "done"]
     return {
         "type": "object",
         "properties": {
-            "action": {"enum": list(VERBS)},
+            "action": {"enum": verbs},
             "element": {"enum": ids},
             "text": {"enum": texts},
         },
@@ -98,7 +100,8 @@ def decide(
         completion = backend.complete(
             program,
             [Message("system", template("executor")), Message("user", user)],
-            schema=decision_schema(candidates),
+            # Right after a 'done' was rejected, the grammar leaves it out: the model must act.
+            schema=decision_schema(candidates, allow_done=not (history and DONE_REJECTED in history[-1])),
             max_tokens=48,
             temperature=0.0,
         )

@@ -20,10 +20,17 @@ from pocketpilot.devices.device import Device
 from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.decompose import decompose
-from pocketpilot.planner.executor import Decision, decide
+from pocketpilot.planner.executor import DONE_REJECTED, Decision, decide
 from pocketpilot.planner.grounding import find_again
 from pocketpilot.planner.plan import Plan, Subtask, SubtaskStatus
-from pocketpilot.planner.reflect import action_effect, content_key, verify_subtask, verify_task
+from pocketpilot.planner.reflect import (
+    RESUMED_EFFECT,
+    action_effect,
+    content_key,
+    effective,
+    verify_subtask,
+    verify_task,
+)
 from pocketpilot.planner.safety import SensitivePolicy, classify
 from pocketpilot.planner.state import Budget, RunState
 from pocketpilot.planner.value_shapes import extract, shape_of
@@ -170,7 +177,7 @@ class _Nodes:
             # decided on is gone, so it already took effect; doing it again would do it twice. (A
             # screen that changed by itself only costs a re-decision on the next step.)
             self._emit(state, "step.resumed", before=pending["before"], now=screen.signature)
-            return self._after_step(state, decision, "done before the resume", blocked=[])
+            return self._after_step(state, decision, RESUMED_EFFECT, blocked=[])
         category = classify(f"{decision.label} {decision.text}") if decision.verb in {"tap", "type"} else None
         if self.s.policy.needs_confirmation(category):
             request = {"kind": "confirm", "run_id": state.get("run_id"), "category": str(category),
@@ -230,11 +237,18 @@ class _Nodes:
                 values[name] = value
         self._emit(state, "subtask.outputs", subtask=subtask.id, values={n: values.get(n) for n in subtask.outputs})
         missing = [n for n in subtask.outputs if not values.get(n)]
+        history = state.get("history", [])
+        nothing_done = not subtask.outputs and not any(effective(line) for line in history)
+        if nothing_done and not any(DONE_REJECTED in line for line in history):
+            # A 'done' before anything took effect is usually under-execution: refuse it once; if the
+            # model insists after acting, subtask verification (the verifier model) decides.
+            refused = Decision("done", decision.element, key=decision.key, label=decision.label)
+            return self._after_step(state, refused, f"{DONE_REJECTED}: nothing took effect", blocked=[])
         if missing:
             # Subtask-level reflection: a 'done' without its outputs is under-execution; keep going.
             rejected = Decision("done", decision.element, key=decision.key, label=decision.label)
-            return {"values": values, **self._after_step(state, rejected, f"rejected: {', '.join(missing)} not read",
-                                                         blocked=[])}
+            step = self._after_step(state, rejected, f"{DONE_REJECTED}: {', '.join(missing)} not read", blocked=[])
+            return {"values": values, **step}
         return {"values": values}
 
     def after_act(self, state: RunState) -> str:

@@ -83,7 +83,8 @@ def ground(
             score += 5.0
         scored.append((score, -element.id, element))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    chosen = sorted((e for _, _, e in scored[:MAX_CANDIDATES]), key=lambda e: e.id)
+    # Best match first: a small model leans towards the first options it reads.
+    chosen = [e for _, _, e in scored[:MAX_CANDIDATES]]
     texts = [v for v in values.values() if v][:MAX_TEXTS]
     texts += [t for t in literals(goal) if t not in texts and t.lower() not in exclude_texts]
     return Candidates(tuple(chosen), tuple(texts[:MAX_TEXTS]))

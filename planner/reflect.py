@@ -23,6 +23,14 @@ def content_key(screen: Screen) -> str:
     return repr([(e.label, e.text, e.checked, e.focused) for e in screen.elements])
 
 
+RESUMED_EFFECT = "done before the resume"
+
+
+def effective(history_line: str) -> bool:
+    """Whether a history line records an action that changed the screen."""
+    return history_line.rsplit("-> ", 1)[-1] in {"page", "content", RESUMED_EFFECT}
+
+
 def action_effect(before: Screen, after: Screen) -> str:
     """``page`` (another page), ``content`` (same page, different content) or ``none``."""
     if before.signature != after.signature:
@@ -47,7 +55,7 @@ def verify_subtask(
         return False, f"outputs not read: {', '.join(missing)}"
     if subtask.outputs:
         return True, "outputs read"
-    if any(not line.endswith("-> none") for line in history):
+    if any(effective(line) for line in history):
         return True, "actions took effect"
     completion = backend.complete(
         "verifier",
