@@ -42,3 +42,16 @@ class InvalidAction(DeviceError):
 
 class UntypeableText(InvalidAction):
     """Text that ``input text`` cannot type (non-ASCII, control characters)."""
+
+
+class RecordingError(DeviceError):
+    """A recorded run directory is missing or unreadable; the message names the file."""
+
+
+class ReplayMismatch(DeviceError):
+    """Replaying a recording, the agent did something else than the recorded run at ``index``."""
+
+    def __init__(self, index: int, expected: dict | None, actual: dict) -> None:
+        wanted = "the end of the recording" if expected is None else expected
+        super().__init__(f"replay mismatch at recorded call {index + 1}: expected {wanted}, got {actual}")
+        self.index, self.expected, self.actual = index, expected, actual
