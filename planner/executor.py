@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pocketpilot.devices.screen import Screen
+from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.grounding import Candidates, element_key, ground
 from pocketpilot.planner.prompts import render, template
+from pocketpilot.planner.reflect import effective
 from pocketpilot.runtime.backend import Backend, Completion, Message
 from pocketpilot.runtime.errors import OutputParseError
 
@@ -52,19 +53,55 @@ class Decision:
                    data.get("key", ""), data.get("label", ""))
 
 
-def decision_schema(candidates: Candidates, *, allow_done: bool = True) -> dict:
-    ids = [0, *(e.id for e in candidates.elements)]
-    texts = ["", *candidates.texts]
-    verbs = [v for v in VERBS if allow_done or v != "done"]
+FINISH, GO_BACK = 0, -1  # pseudo options beside the screen's elements
+
+
+def option_verb(element: Element, *, reading: bool, can_type: bool) -> str | None:
+    """What choosing ``element`` does; None when it does nothing useful for this subtask."""
+    if element.editable:
+        return "type into" if can_type else "tap"
+    if element.clickable or element.long_clickable or element.checkable:
+        return "tap"
+    if element.scrollable:
+        return "scroll down"
+    return "read" if reading else None
+
+
+def options(candidates: Candidates, *, reading: bool, allow_done: bool) -> list[tuple[int, str]]:
+    """The numbered choices the model sees, best match first, then finish and back."""
+    listed = []
+    for element in candidates.elements:
+        verb = option_verb(element, reading=reading, can_type=bool(candidates.texts))
+        if verb is not None:
+            listed.append((element.id, f"[{element.id}] {verb} {_name(element)}"))
+    if allow_done:
+        listed.append((FINISH, f"[{FINISH}] finish: the goal is complete"))
+    listed.append((GO_BACK, f"[{GO_BACK}] go back"))
+    return listed
+
+
+def _name(element: Element) -> str:
+    label = element.label or element.desc or element.resource_id.split("/")[-1] or element.class_name
+    state = (" (on)" if element.checked else " (off)") if element.checkable else ""
+    return '"' + " ".join(label.split())[:60].replace('"', "'") + '"' + state
+
+
+def decision_schema(choices: list[tuple[int, str]], texts: tuple[str, ...]) -> dict:
     return {
         "type": "object",
-        "properties": {
-            "action": {"enum": verbs},
-            "element": {"enum": ids},
-            "text": {"enum": texts},
-        },
-        "required": ["action", "element", "text"],
+        "properties": {"choice": {"enum": [c for c, _ in choices]}, "text": {"enum": ["", *texts]}},
+        "required": ["choice", "text"],
     }
+
+
+def done_allowed(history: list[str]) -> bool:
+    """After a refused 'done', the grammar leaves 'done' out until an action takes effect."""
+    for line in reversed(history):
+        if DONE_REJECTED in line:
+            return False
+        if effective(line):
+            return True
+    return True
 
 
 def decide(
@@ -78,8 +115,10 @@ def decide(
     hints: Any = None,
     blocked: set[str] = frozenset(),
     app: str = "",
+    reading: bool = False,
     on_call: Callable[[Completion], None] | None = None,
 ) -> Decision:
+    """One step. ``reading``: the subtask must read a value, so plain text can be pointed at."""
     suggested_id = _suggested_element(hints)
     candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id,
                         exclude_texts=frozenset({app.lower()}) if app else frozenset())
@@ -87,6 +126,10 @@ def decide(
     if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
         return suggestion  # memory leads; an action it already took here is left to the model
     hint_text = hints.render() if hints is not None and hasattr(hints, "render") else ""
+    choices = options(candidates, reading=reading, allow_done=done_allowed(history))
+    lines = [line for _, line in choices]
+    if candidates.texts:
+        lines.append("Texts you can type: " + " | ".join(f'"{t}"' for t in candidates.texts))
     user = render(
         "executor_user",
         goal=goal,
@@ -94,15 +137,14 @@ def decide(
         memory=f"Memory: {hint_text}\n" if hint_text else "",
         history="; ".join(history[-4:]) or "nothing yet",
         app=screen.package or "unknown",
-        candidates=candidates.render(),
+        candidates="\n".join(lines),
     )
     try:
         completion = backend.complete(
             program,
             [Message("system", template("executor")), Message("user", user)],
-            # Right after a 'done' was rejected, the grammar leaves it out: the model must act.
-            schema=decision_schema(candidates, allow_done=not (history and DONE_REJECTED in history[-1])),
-            max_tokens=48,
+            schema=decision_schema(choices, candidates.texts),
+            max_tokens=32,
             temperature=0.0,
         )
     except OutputParseError as exc:  # the model's mistake: this step does nothing, the loop goes on
@@ -111,30 +153,26 @@ def decide(
         return Decision("skip", label=f"model output unparseable ({exc.detail})")
     if on_call is not None:
         on_call(completion)
-    return _decision_from(completion.parsed, screen, candidates)
+    return decision_from_choice(completion.parsed, candidates, reading=reading)
 
 
-def _decision_from(parsed: dict, screen: Screen, candidates: Candidates) -> Decision:
-    verb, element_id, text = parsed["action"], int(parsed["element"]), parsed.get("text", "")
-    element = next((e for e in candidates.elements if e.id == element_id), None)
-    if verb == "type" and (element is None or not element.editable):
-        focused = [e for e in screen.elements if e.editable and e.focused] or [
-            e for e in candidates.elements if e.editable
-        ]
-        element = focused[0] if focused else None
-        if not text and candidates.texts:
-            text = candidates.texts[0]
-    if verb == "type" and not text:
-        verb = "tap"  # nothing to type: the model meant to focus the field
-    if verb == "tap" and element is None:
-        verb = "scroll_down"  # a tap on nothing; look further instead of failing the step
-    return Decision(
-        verb=verb,
-        element=element.id if element is not None else 0,
-        text=text if verb == "type" else "",
-        key=element_key(element) if element is not None else "",
-        label=element.label if element is not None else "",
-    )
+def decision_from_choice(parsed: dict, candidates: Candidates, *, reading: bool) -> Decision:
+    """Turn the model's pick into a step: the element's kind decides tap, type, scroll or read."""
+    choice, text = int(parsed["choice"]), parsed.get("text", "")
+    if choice == FINISH:
+        return Decision("done")
+    if choice == GO_BACK:
+        return Decision("back")
+    element = next(e for e in candidates.elements if e.id == choice)
+    verb = option_verb(element, reading=reading, can_type=bool(candidates.texts))
+    key, label = element_key(element), element.label
+    if verb == "type into":
+        return Decision("type", element.id, text=text or candidates.texts[0], key=key, label=label)
+    if verb == "scroll down":
+        return Decision("scroll_down", element.id, key=key, label=label)
+    if verb == "read":
+        return Decision("done", element.id, key=key, label=label)
+    return Decision("tap", element.id, key=key, label=label)
 
 
 def _suggested_element(hints: Any) -> int | None:

@@ -151,7 +151,7 @@ class _Nodes:
         decision = decide(
             self.s.backend, f"executor-{subtask.id}", goal=goal, screen=screen, values=values,
             history=state.get("history", []), hints=hints, blocked=set(state.get("blocked", [])), app=subtask.app,
-            on_call=tally,
+            reading=bool(subtask.outputs), on_call=tally,
         )
         if repeats_effective_step(decision, state.get("history", [])):
             # Action-level reflection: the same tap/typing already took effect in this subtask;
@@ -223,7 +223,7 @@ class _Nodes:
             return TypeText(decision.text, element=element.id if element is not None and element.editable else None)
         if decision.verb in {"scroll_down", "scroll_up"}:
             direction = Direction.DOWN if decision.verb == "scroll_down" else Direction.UP
-            return Scroll(direction)
+            return Scroll(direction, element=element.id if element is not None and element.scrollable else None)
         if decision.verb == "back":
             return Back()
         return None

@@ -23,6 +23,7 @@ _LITERALS = (
     re.compile(r"\b(\d[\d ,.\-+/]*\d|\d)\b"),  # numbers, dates, prices
     re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)*)\b"),  # names
 )
+_SENTENCE_START = re.compile(r"(?:^|[.!?;,]\s*)$")
 MAX_CANDIDATES = 10
 MAX_TEXTS = 6
 
@@ -50,6 +51,8 @@ def literals(text: str) -> list[str]:
         for match in pattern.finditer(text):
             value = next((g for g in match.groups() if g), "").strip()
             if pattern is _LITERALS[-1]:  # a capitalised run: "Find Bob" -> "Bob"
+                if _SENTENCE_START.search(text[: match.start()]) and " " not in value:
+                    continue  # "Send a message ...": capitalised because it starts the sentence
                 value = " ".join(w for w in value.split() if w.lower() not in _STOP)
             if value and value.lower() not in _STOP and not any(value in earlier for earlier in found):
                 found.append(value)
@@ -67,6 +70,7 @@ def ground(
 ) -> Candidates:
     """The elements worth offering (best first, ids unchanged) and the texts worth typing."""
     wanted = words(goal) | set().union(*(words(v) for v in values.values())) if values else words(goal)
+    wanted -= set().union(*(words(t) for t in exclude_texts)) if exclude_texts else set()  # the app's own name
     scored: list[tuple[float, int, Element]] = []
     for element in screen.elements:
         if not element.enabled or element_key(element) in blocked:

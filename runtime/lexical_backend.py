@@ -20,7 +20,7 @@ from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.runtime.backend import Completion, Message, Usage
 
 _WORD = re.compile(r"[a-z0-9]+")
-_ELEMENT = re.compile(r"^\[(\d+)\] (\S+)(?: \"([^\"]*)\")?(?: = \"([^\"]*)\")?(.*)$")
+_OPTION = re.compile(r'^\[(-?\d+)\] (tap|type into|scroll down|read|finish|go back)(?: "([^"]*)")?', re.M)
 
 
 def _words(text: str) -> set[str]:
@@ -58,8 +58,8 @@ class LexicalBackend:
 
     def _answer(self, prompt: str, last: str, schema: dict[str, Any]) -> Any:
         props = schema.get("properties", {})
-        if "action" in props:
-            return self._act(last, props)
+        if "choice" in props:
+            return self._choose(last, props)
         if "subtasks" in props:
             return {"subtasks": []}  # no planning ability: the caller's fallback must take over
         answer: dict[str, Any] = {}
@@ -74,40 +74,38 @@ class LexicalBackend:
                 answer[name] = []
         return answer
 
-    def _act(self, last: str, props: dict[str, Any]) -> dict[str, Any]:
+    def _choose(self, last: str, props: dict[str, Any]) -> dict[str, Any]:
+        """Pick an option like a careful novice: type what is given, tap what the goal names, read
+        what it asks for, finish once typed-then-pressed or once something worked."""
         goal = re.search(r"^Goal: (.*)$", last, re.M)
         history = re.search(r"^Done so far: (.*)$", last, re.M)
         goal_words = _words(goal.group(1) if goal else "")
         done = history.group(1) if history else ""
-        ids = set(props["element"]["enum"])
+        allowed = set(props["choice"]["enum"])
         texts = [t for t in props["text"]["enum"] if t]
-        elements = []
-        for line in last.splitlines():
-            match = _ELEMENT.match(line)
-            if match and int(match.group(1)) in ids:
-                number, kind, label, value, flags = match.groups()
-                elements.append((int(number), kind, label or "", value, flags))
+        options = [(int(m.group(1)), m.group(2), m.group(3) or "") for m in _OPTION.finditer(last)
+                   if int(m.group(1)) in allowed]
         steps = [step.strip() for step in done.split(";") if "->" in step]
-        typed_then_submitted = any(
+        worked = [step for step in steps if step.endswith(("-> page", "-> content"))]
+        if 0 in allowed and any(
             a.startswith("type ") and b.startswith("tap ") for a, b in itertools.pairwise(steps)
-        )
-        if typed_then_submitted:
-            return {"action": "done", "element": 0, "text": ""}  # typed, then pressed: that was the job
-        untyped = [t for t in texts if repr(t) not in done]
-        for element_id, _kind, _label, value, _flags in elements:
-            if value is not None and untyped and not value:
-                return {"action": "type", "element": element_id, "text": untyped[0]}
-        scored = sorted(
-            (
-                (len(goal_words & _words(label)), element_id, label, flags)
-                for element_id, _k, label, _v, flags in elements
-                if label and "info" not in flags and repr(label) not in done
-            ),
-            reverse=True,
-        )
-        if scored and scored[0][0] > 0:
-            return {"action": "tap", "element": scored[0][1], "text": ""}
-        shown = [(len(goal_words & _words(label)), element_id) for element_id, _k, label, _v, _f in elements if label]
-        if shown and max(shown)[0] > 0:
-            return {"action": "done", "element": max(shown)[1], "text": ""}
-        return {"action": "done" if done.count("->") >= 3 else "scroll_down", "element": 0, "text": ""}
+        ):
+            return {"choice": 0, "text": ""}  # typed, then pressed: that was the job
+        untyped = [t for t in texts if repr(t) not in done] if not any(x.startswith("type ") for x in steps) else []
+        for choice, verb, _label in options:
+            if verb == "type into" and untyped:
+                return {"choice": choice, "text": untyped[0]}
+        def best(verbs: set[str]) -> tuple[int, int] | None:
+            scored = [(len(goal_words & _words(label)), choice) for choice, verb, label in options
+                      if verb in verbs and label and repr(label) not in done]
+            return max(scored) if scored and max(scored)[0] > 0 else None
+        for verbs in ({"read"}, {"tap"}):
+            pick = best(verbs)
+            if pick is not None:
+                return {"choice": pick[1], "text": ""}
+        if worked and 0 in allowed:
+            return {"choice": 0, "text": ""}
+        scroll = [choice for choice, verb, _ in options if verb == "scroll down"]
+        if scroll and done.count("scroll") < 3:
+            return {"choice": scroll[0], "text": ""}
+        return {"choice": 0 if 0 in allowed else -1, "text": ""}
