@@ -14,6 +14,7 @@ from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.grounding import Candidates, element_key, ground
 from pocketpilot.planner.prompts import render, template
 from pocketpilot.planner.reflect import effective
+from pocketpilot.planner.value_shapes import extract
 from pocketpilot.runtime.backend import Backend, Completion, Message
 from pocketpilot.runtime.errors import OutputParseError
 
@@ -53,11 +54,14 @@ class Decision:
                    data.get("key", ""), data.get("label", ""))
 
 
+LETTERS = "ABCDEFGHIJKLMN"  # option labels: a small model leans to the first ones, which match best
 FINISH, GO_BACK = 0, -1  # pseudo options beside the screen's elements
 
 
-def option_verb(element: Element, *, reading: bool, can_type: bool) -> str | None:
+def option_verb(element: Element, *, reading: bool, can_type: bool, shape: str | None = None) -> str | None:
     """What choosing ``element`` does; None when it does nothing useful for this subtask."""
+    if reading and shape is not None and extract(shape, element.label or element.text):
+        return "read"  # it shows the kind of value the subtask must read
     if element.editable:
         return "type into" if can_type else "tap"
     if element.clickable or element.long_clickable or element.checkable:
@@ -67,17 +71,29 @@ def option_verb(element: Element, *, reading: bool, can_type: bool) -> str | Non
     return "read" if reading else None
 
 
-def options(candidates: Candidates, *, reading: bool, allow_done: bool) -> list[tuple[int, str]]:
-    """The numbered choices the model sees, best match first, then finish and back."""
-    listed = []
+@dataclass(frozen=True)
+class Option:
+    letter: str
+    target: int  # an element id, FINISH or GO_BACK
+    verb: str
+    line: str
+
+
+def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: str | None = None) -> list[Option]:
+    """The lettered choices the model sees: values of the wanted shape first, then best match
+    first, then finish and back."""
+    rows: list[tuple[int, str, str]] = []
     for element in candidates.elements:
-        verb = option_verb(element, reading=reading, can_type=bool(candidates.texts))
+        verb = option_verb(element, reading=reading, can_type=bool(candidates.texts), shape=shape)
         if verb is not None:
-            listed.append((element.id, f"[{element.id}] {verb} {_name(element)}"))
+            rows.append((element.id, verb, f"{verb} {_name(element)}"))
+    if shape is not None:
+        rows.sort(key=lambda row: row[1] != "read")  # stable: keeps best-match order otherwise
     if allow_done:
-        listed.append((FINISH, f"[{FINISH}] finish: the goal is complete"))
-    listed.append((GO_BACK, f"[{GO_BACK}] go back"))
-    return listed
+        rows.append((FINISH, "finish", "finish: the goal is complete"))
+    rows.append((GO_BACK, "go back", "go back"))
+    return [Option(letter, target, verb, f"{letter}) {text}")
+            for letter, (target, verb, text) in zip(LETTERS, rows, strict=False)]
 
 
 def _name(element: Element) -> str:
@@ -86,10 +102,10 @@ def _name(element: Element) -> str:
     return '"' + " ".join(label.split())[:60].replace('"', "'") + '"' + state
 
 
-def decision_schema(choices: list[tuple[int, str]], texts: tuple[str, ...]) -> dict:
+def decision_schema(choices: list[Option], texts: tuple[str, ...]) -> dict:
     return {
         "type": "object",
-        "properties": {"choice": {"enum": [c for c, _ in choices]}, "text": {"enum": ["", *texts]}},
+        "properties": {"choice": {"enum": [o.letter for o in choices]}, "text": {"enum": ["", *texts]}},
         "required": ["choice", "text"],
     }
 
@@ -116,6 +132,7 @@ def decide(
     blocked: set[str] = frozenset(),
     app: str = "",
     reading: bool = False,
+    shape: str | None = None,
     on_call: Callable[[Completion], None] | None = None,
 ) -> Decision:
     """One step. ``reading``: the subtask must read a value, so plain text can be pointed at."""
@@ -126,8 +143,8 @@ def decide(
     if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
         return suggestion  # memory leads; an action it already took here is left to the model
     hint_text = hints.render() if hints is not None and hasattr(hints, "render") else ""
-    choices = options(candidates, reading=reading, allow_done=done_allowed(history))
-    lines = [line for _, line in choices]
+    choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape)
+    lines = [o.line for o in choices]
     if candidates.texts:
         lines.append("Texts you can type: " + " | ".join(f'"{t}"' for t in candidates.texts))
     user = render(
@@ -153,18 +170,19 @@ def decide(
         return Decision("skip", label=f"model output unparseable ({exc.detail})")
     if on_call is not None:
         on_call(completion)
-    return decision_from_choice(completion.parsed, candidates, reading=reading)
+    return decision_from_choice(completion.parsed, choices, candidates)
 
 
-def decision_from_choice(parsed: dict, candidates: Candidates, *, reading: bool) -> Decision:
-    """Turn the model's pick into a step: the element's kind decides tap, type, scroll or read."""
-    choice, text = int(parsed["choice"]), parsed.get("text", "")
-    if choice == FINISH:
+def decision_from_choice(parsed: dict, choices: list[Option], candidates: Candidates) -> Decision:
+    """Turn the model's pick into a step: the option's verb decides tap, type, scroll or read."""
+    option = next(o for o in choices if o.letter == parsed["choice"])
+    text = parsed.get("text", "")
+    if option.target == FINISH:
         return Decision("done")
-    if choice == GO_BACK:
+    if option.target == GO_BACK:
         return Decision("back")
-    element = next(e for e in candidates.elements if e.id == choice)
-    verb = option_verb(element, reading=reading, can_type=bool(candidates.texts))
+    element = next(e for e in candidates.elements if e.id == option.target)
+    verb = option.verb
     key, label = element_key(element), element.label
     if verb == "type into":
         return Decision("type", element.id, text=text or candidates.texts[0], key=key, label=label)

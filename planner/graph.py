@@ -151,7 +151,8 @@ class _Nodes:
         decision = decide(
             self.s.backend, f"executor-{subtask.id}", goal=goal, screen=screen, values=values,
             history=state.get("history", []), hints=hints, blocked=set(state.get("blocked", [])), app=subtask.app,
-            reading=bool(subtask.outputs), on_call=tally,
+            reading=bool(subtask.outputs), shape=shape_of(subtask.outputs[0]) if subtask.outputs else None,
+            on_call=tally,
         )
         if repeats_effective_step(decision, state.get("history", [])):
             # Action-level reflection: the same tap/typing already took effect in this subtask;

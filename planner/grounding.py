@@ -41,7 +41,8 @@ class Candidates:
 
 
 def words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+    """Content words; bare numbers are left out (the '00' of 7:00 says nothing about 8:00)."""
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and not w.isdigit()}
 
 
 def literals(text: str) -> list[str]:

@@ -179,7 +179,11 @@ class SlotTable:
         """Unpinned or expired slots first (least recently used first), live pins last."""
         now = self.clock()
         cands = [s for s in self.resident() if s.program != keep]
-        return sorted(cands, key=lambda s: (s.pinned_until > now, s.pinned_until, s.last_used))
+        def key(s: Slot) -> tuple[bool, float, float]:
+            live = s.pinned_until > now
+            return (live, s.pinned_until if live else 0.0, s.last_used)
+
+        return sorted(cands, key=key)
 
     def _make_room(self, extra_bytes: int, *, keep: str, need_seq: bool) -> None:
         budget = self.policy.budget_bytes

@@ -20,7 +20,7 @@ from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.runtime.backend import Completion, Message, Usage
 
 _WORD = re.compile(r"[a-z0-9]+")
-_OPTION = re.compile(r'^\[(-?\d+)\] (tap|type into|scroll down|read|finish|go back)(?: "([^"]*)")?', re.M)
+_OPTION = re.compile(r'^([A-Z])\) (tap|type into|scroll down|read|finish|go back)(?:: | )?(?:"([^"]*)")?', re.M)
 
 
 def _words(text: str) -> set[str]:
@@ -83,19 +83,21 @@ class LexicalBackend:
         done = history.group(1) if history else ""
         allowed = set(props["choice"]["enum"])
         texts = [t for t in props["text"]["enum"] if t]
-        options = [(int(m.group(1)), m.group(2), m.group(3) or "") for m in _OPTION.finditer(last)
-                   if int(m.group(1)) in allowed]
+        options = [(m.group(1), m.group(2), m.group(3) or "") for m in _OPTION.finditer(last)
+                   if m.group(1) in allowed]
+        finish = next((letter for letter, verb, _ in options if verb == "finish"), None)
+        back = next(letter for letter, verb, _ in options if verb == "go back")
         steps = [step.strip() for step in done.split(";") if "->" in step]
         worked = [step for step in steps if step.endswith(("-> page", "-> content"))]
-        if 0 in allowed and any(
+        if finish and any(
             a.startswith("type ") and b.startswith("tap ") for a, b in itertools.pairwise(steps)
         ):
-            return {"choice": 0, "text": ""}  # typed, then pressed: that was the job
+            return {"choice": finish, "text": ""}  # typed, then pressed: that was the job
         untyped = [t for t in texts if repr(t) not in done] if not any(x.startswith("type ") for x in steps) else []
         for choice, verb, _label in options:
             if verb == "type into" and untyped:
                 return {"choice": choice, "text": untyped[0]}
-        def best(verbs: set[str]) -> tuple[int, int] | None:
+        def best(verbs: set[str]) -> tuple[int, str] | None:
             scored = [(len(goal_words & _words(label)), choice) for choice, verb, label in options
                       if verb in verbs and label and repr(label) not in done]
             return max(scored) if scored and max(scored)[0] > 0 else None
@@ -103,9 +105,9 @@ class LexicalBackend:
             pick = best(verbs)
             if pick is not None:
                 return {"choice": pick[1], "text": ""}
-        if worked and 0 in allowed:
-            return {"choice": 0, "text": ""}
+        if worked and finish:
+            return {"choice": finish, "text": ""}
         scroll = [choice for choice, verb, _ in options if verb == "scroll down"]
         if scroll and done.count("scroll") < 3:
             return {"choice": scroll[0], "text": ""}
-        return {"choice": 0 if 0 in allowed else -1, "text": ""}
+        return {"choice": finish or back, "text": ""}

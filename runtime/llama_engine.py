@@ -103,8 +103,9 @@ class LlamaEngine:
         cparams = llama_cpp.llama_context_default_params()
         cparams.n_seq_max = cfg.n_slots
         cparams.kv_unified = cfg.kv_unified
-        # non-unified: each sequence gets its own stream of n_ctx / n_seq_max cells
-        cparams.n_ctx = cfg.n_ctx * (1 if cfg.kv_unified else cfg.n_slots)
+        # non-unified: each sequence gets its own stream of n_ctx / n_seq_max cells; unified:
+        # one pool of the same total size, so every program can still grow to n_ctx
+        cparams.n_ctx = cfg.n_ctx * cfg.n_slots
         cparams.n_batch = cfg.n_batch
         cparams.n_ubatch = cfg.n_batch
         cparams.n_threads = threads

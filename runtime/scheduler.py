@@ -9,6 +9,7 @@ while one runs its program's KV is pinned for a Continuum TTL (``ttl.py``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import itertools
 import time
@@ -121,10 +122,8 @@ class Scheduler:
     async def close(self) -> None:
         if self._worker is not None:
             self._worker.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
-            except asyncio.CancelledError:
-                pass
             self._worker = None
 
     # -- internals ---------------------------------------------------------------------------
