@@ -207,3 +207,17 @@ def test_the_real_virtual_phone_screenshot_and_sensors_over_adb(real_phone, adb_
     sensors = device.sensors()
     assert sensors.battery_level is not None and sensors.thermal_status is not None
     assert sensors.problems == ()
+
+
+@pytest.mark.slow
+def test_ocr_reads_the_labels_from_adb_exec_out_screencap(real_phone, adb_server, tmp_path) -> None:  # noqa: F811
+    from rapidocr_onnxruntime import RapidOCR
+
+    phone, device, served = real_phone
+    phone.launch("Contacts")
+    png = tmp_path / "s.png"
+    png.write_bytes(adb_server.run("-s", served.serial, "exec-out", "screencap", "-p").stdout)
+    result, _ = RapidOCR()(str(png))
+    read = " ".join(text for _box, text, _score in result or [])
+    for label in ("Search contacts", "Bob Smith", "Create contact"):
+        assert label in read, read
