@@ -32,9 +32,14 @@ def decompose(
     apps: list[str],
     *,
     memory_hint: str = "",
+    app_from_memory: Callable[[str], str | None] | None = None,
     on_call: Callable[[object], None] | None = None,
 ) -> Plan:
-    """Ask the model for a plan, retry once with the validation error, then fall back to clauses."""
+    """Ask the model for a plan, retry once with the validation error, then fall back to clauses.
+
+    In the fallback, a clause that names no app goes to the app whose pages memory finds most
+    relevant (``app_from_memory``), else to the model's choice among the installed apps.
+    """
     messages = [
         Message("system", template("planner")),
         Message("user", render("planner_user", apps=", ".join(apps), task=task,
@@ -59,7 +64,11 @@ def decompose(
             notes.append(f"model plan rejected: {exc}")
             messages = [*messages, Message("assistant", completion.text),
                         Message("user", f"That plan is invalid: {exc}. Reply with a corrected plan.")]
-    fallback = decompose_by_clauses(task, apps, choose_app=lambda clause: choose_app(backend, clause, apps, on_call))
+    def route(clause: str) -> str:
+        remembered = app_from_memory(clause) if app_from_memory is not None else None
+        return remembered or choose_app(backend, clause, apps, on_call)
+
+    fallback = decompose_by_clauses(task, apps, choose_app=route)
     return Plan(fallback.subtasks, source="fallback", notes=tuple(notes))
 
 

@@ -54,6 +54,7 @@ class Decision:
                    data.get("key", ""), data.get("label", ""))
 
 
+MEMORY_HINT_CHARS = 240
 LETTERS = "ABCDEFGHIJKLMN"  # option labels: a small model leans to the first ones, which match best
 FINISH, GO_BACK = 0, -1  # pseudo options beside the screen's elements
 
@@ -143,6 +144,7 @@ def decide(
     if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
         return suggestion  # memory leads; an action it already took here is left to the model
     hint_text = hints.render() if hints is not None and hasattr(hints, "render") else ""
+    hint_text = hint_text[:MEMORY_HINT_CHARS]  # a hint, not a second screen: prefill is the cost
     choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape)
     lines = [o.line for o in choices]
     if candidates.texts:

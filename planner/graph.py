@@ -120,10 +120,21 @@ class _Nodes:
             hint = ""
             if self.s.memory is not None:
                 hint = "; ".join(p.description for p in self.s.memory.relevant_pages(state["task"], 3))
-            plan = decompose(self.s.backend, state["task"], apps, memory_hint=hint, on_call=tally)
+            plan = decompose(self.s.backend, state["task"], apps, memory_hint=hint,
+                             app_from_memory=self._app_from_memory, on_call=tally)
         self._emit(state, "plan.created", plan=plan.to_dict())
         return {"plan": plan.to_dict(), "statuses": [SubtaskStatus.PENDING.value] * len(plan.subtasks),
                 "current": 0, "values": {}, "total_steps": 0, "replans": 0, **tally.update()}
+
+    def _app_from_memory(self, text: str) -> str | None:
+        """The launcher label of the app whose remembered pages best match ``text`` (MapAgent-style)."""
+        if self.s.memory is None:
+            return None
+        labels = {a.package: a.label for a in self.s.device.apps()}
+        for hit in self.s.memory.relevant_pages(text, 3):
+            if hit.app in labels:
+                return labels[hit.app]
+        return None
 
     def start_subtask(self, state: RunState) -> dict:
         subtask = self._subtask(state)

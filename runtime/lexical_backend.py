@@ -9,7 +9,6 @@ a real model's reply obey it.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import time
@@ -89,10 +88,6 @@ class LexicalBackend:
         back = next(letter for letter, verb, _ in options if verb == "go back")
         steps = [step.strip() for step in done.split(";") if "->" in step]
         worked = [step for step in steps if step.endswith(("-> page", "-> content"))]
-        if finish and any(
-            a.startswith("type ") and b.startswith("tap ") for a, b in itertools.pairwise(steps)
-        ):
-            return {"choice": finish, "text": ""}  # typed, then pressed: that was the job
         untyped = [t for t in texts if repr(t) not in done] if not any(x.startswith("type ") for x in steps) else []
         for choice, verb, _label in options:
             if verb == "type into" and untyped:
