@@ -17,6 +17,7 @@ from pocketpilot.apps.wiring import BACKENDS, attach_energy_policy, make_backend
 from pocketpilot.devices.events import Event
 from pocketpilot.planner.agent import Agent, RunResult, deny_all
 
+TASK_FAILED = 3  # exit status of a run that completed without reaching its goal
 DEMO_TASK = (
     "Find Bob's phone number in Contacts, text him the address from my Notes, then set an alarm for 7:00 in Clock"
 )
@@ -34,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     resume.set_defaults(handler=resume_run)
     demo = subparsers.add_parser("demo", help="the main job: a compositional task on the virtual phone")
     _common(demo)
-    demo.set_defaults(handler=lambda args: run_task(argparse.Namespace(**{**vars(args), "task": DEMO_TASK})))
+    demo.set_defaults(handler=run_demo)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -50,9 +51,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--record", action="store_true",
                         help="save screens and actions in the run record for 'pocketpilot replay --recorded' "
                              "(always on for ADB devices)")
-    parser.add_argument("--confirm", choices=("terminal", "console"),
-                        help="who approves gated actions: a prompt here (default on a terminal) or "
-                             "'pocketpilot console' (default when stdin is not a terminal)")
+    parser.add_argument("--confirm", choices=("terminal", "console", "deny"),
+                        help="who approves gated actions: a prompt here (default on a terminal), "
+                             "'pocketpilot console' (default when stdin is not a terminal), or nobody (deny)")
 
 
 def _agent(args: argparse.Namespace, record: RunRecord) -> Agent:
@@ -75,6 +76,8 @@ def _agent(args: argparse.Namespace, record: RunRecord) -> Agent:
 
 def _confirmer(args: argparse.Namespace, record: RunRecord):
     """A TTY prompt on terminals; otherwise requests wait in the run dir for the console to answer."""
+    if args.confirm == "deny":
+        return deny_all
     if args.confirm == "console" or (args.confirm is None and not sys.stdin.isatty()):
         return FileConfirm(record.directory, timeout_s=CONFIRM_TIMEOUT_S, on_event=record)
     return _ask_on_terminal if sys.stdin.isatty() else deny_all
@@ -110,6 +113,16 @@ def run_task(args: argparse.Namespace) -> int:
     return _finish(record, result, args.task)
 
 
+def run_demo(args: argparse.Namespace) -> int:
+    """The main job: the demo task; it has done its job when the run completes, whatever the outcome.
+
+    Without a terminal nobody can approve, so gated actions are denied rather than left waiting.
+    """
+    confirm = args.confirm or ("terminal" if sys.stdin.isatty() else "deny")
+    code = run_task(argparse.Namespace(**{**vars(args), "task": DEMO_TASK, "confirm": confirm}))
+    return 0 if code in (0, TASK_FAILED) else code
+
+
 def resume_run(args: argparse.Namespace) -> int:
     record = RunRecord(runs_dir(data_dir(args.data_dir)) / args.run_id)
     agent = _agent(args, record)
@@ -139,4 +152,4 @@ def _finish(record: RunRecord, result: RunResult, task: str) -> int:
     if result.values:
         console.print("values: " + ", ".join(f"{k}={v!r}" for k, v in result.values.items()))
     console.print(f"run record: {record.directory}", soft_wrap=True)
-    return 0 if result.success else 3
+    return 0 if result.success else TASK_FAILED
