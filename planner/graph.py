@@ -53,6 +53,9 @@ class Seams:
     before_step: Callable[[RunState], None] | None = None
 
 
+SENSOR_EVERY_STEPS = 3  # battery/thermal readings for progress and the console; ADB reads cost ~0.1 s
+
+
 class _Tally:
     """Counts the model calls one node makes, to add them to the checkpointed totals."""
 
@@ -152,6 +155,8 @@ class _Nodes:
         if self.s.before_step is not None:
             self.s.before_step(state)
         subtask = self._subtask(state)
+        if state.get("total_steps", 0) % SENSOR_EVERY_STEPS == 0:
+            self._emit(state, "sensors.read", **self.s.device.sensors().to_dict())
         screen = self._observe(state)
         hints = None
         if self.s.memory is not None:
