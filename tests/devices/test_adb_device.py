@@ -213,7 +213,7 @@ def test_the_real_virtual_phone_screenshot_and_sensors_over_adb(real_phone, adb_
 def test_ocr_reads_the_labels_from_adb_exec_out_screencap(real_phone, adb_server, tmp_path) -> None:  # noqa: F811
     from rapidocr_onnxruntime import RapidOCR
 
-    phone, device, served = real_phone
+    phone, _device, served = real_phone
     phone.launch("Contacts")
     png = tmp_path / "s.png"
     png.write_bytes(adb_server.run("-s", served.serial, "exec-out", "screencap", "-p").stdout)
