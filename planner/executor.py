@@ -7,11 +7,11 @@ calling the model; otherwise the model picks under a schema whose enums are the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pocketpilot.devices.screen import Element, Screen
-from pocketpilot.planner.grounding import Candidates, element_key, ground
+from pocketpilot.planner.grounding import Candidates, element_key, element_spot, ground
 from pocketpilot.planner.prompts import render, template
 from pocketpilot.planner.reflect import effective
 from pocketpilot.planner.value_shapes import extract
@@ -38,7 +38,7 @@ class Decision:
     source: str = "model"  # "model" | "memory"
     key: str = ""  # element_key of the target, to find it again after a resume
     label: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    spot: str = ""  # page signature + where the element sits (class, id, bounds): the same control
 
     def describe(self) -> str:
         """The step as the history records it (before its effect)."""
@@ -46,12 +46,12 @@ class Decision:
 
     def to_dict(self) -> dict:
         return {"verb": self.verb, "element": self.element, "text": self.text, "source": self.source,
-                "key": self.key, "label": self.label}
+                "key": self.key, "label": self.label, "spot": self.spot}
 
     @classmethod
     def from_dict(cls, data: dict) -> Decision:
         return cls(data["verb"], int(data.get("element", 0)), data.get("text", ""), data.get("source", "model"),
-                   data.get("key", ""), data.get("label", ""))
+                   data.get("key", ""), data.get("label", ""), data.get("spot", ""))
 
 
 MEMORY_HINT_CHARS = 240
@@ -186,13 +186,14 @@ def decision_from_choice(parsed: dict, choices: list[Option], candidates: Candid
     element = next(e for e in candidates.elements if e.id == option.target)
     verb = option.verb
     key, label = element_key(element), element.label
+    spot = element_spot(element)
     if verb == "type into":
-        return Decision("type", element.id, text=text or candidates.texts[0], key=key, label=label)
+        return Decision("type", element.id, text=text or candidates.texts[0], key=key, label=label, spot=spot)
     if verb == "scroll down":
-        return Decision("scroll_down", element.id, key=key, label=label)
+        return Decision("scroll_down", element.id, key=key, label=label, spot=spot)
     if verb == "read":
-        return Decision("done", element.id, key=key, label=label)
-    return Decision("tap", element.id, key=key, label=label)
+        return Decision("done", element.id, key=key, label=label, spot=spot)
+    return Decision("tap", element.id, key=key, label=label, spot=spot)
 
 
 def _suggested_element(hints: Any) -> int | None:
@@ -231,4 +232,5 @@ def _memory_suggestion(hints: Any, screen: Screen, blocked: set[str], texts: tup
     if element_key(element) in blocked:
         return None
     verb, text = ("tap", "") if kind == "tap" else ("type", action["text"])
-    return Decision(verb, element.id, text=text, source="memory", key=element_key(element), label=element.label)
+    return Decision(verb, element.id, text=text, source="memory", key=element_key(element), label=element.label,
+                    spot=element_spot(element))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langgraph.graph import END, START, StateGraph
@@ -149,7 +149,8 @@ class _Nodes:
         statuses = list(state["statuses"])
         statuses[state["current"]] = SubtaskStatus.RUNNING.value
         self._emit(state, "subtask.started", subtask=subtask.to_dict())
-        return {"statuses": statuses, "step": 0, "history": [], "pending": None, "blocked": [], "edges": []}
+        fresh = {"step": 0, "history": [], "pending": None, "blocked": [], "edges": [], "spots": []}
+        return {"statuses": statuses, **fresh}
 
     def decide(self, state: RunState) -> dict:
         if self.s.before_step is not None:
@@ -170,7 +171,9 @@ class _Nodes:
             reading=bool(subtask.outputs), shape=shape_of(subtask.outputs[0]) if subtask.outputs else None,
             on_call=tally,
         )
-        if repeats_effective_step(decision, state.get("history", [])):
+        if decision.spot:
+            decision = replace(decision, spot=f"{screen.signature}|{decision.spot}")
+        if repeats_effective_step(decision, state.get("history", []), state.get("spots", [])):
             # Action-level reflection: the same tap/typing already took effect in this subtask;
             # doing it again would undo a toggle or type twice. Treat it as the model believing
             # the goal is reached, and let subtask verification judge.
@@ -228,7 +231,9 @@ class _Nodes:
 
     def _after_step(self, state: RunState, decision: Decision, effect: str, *, blocked: list[str]) -> dict:
         line = f"{decision.describe()} -> {effect}"
+        spots = [f"{decision.verb}|{decision.spot}"] if decision.spot and effect in {"page", "content"} else []
         return {"pending": None, "step": state.get("step", 0) + 1, "total_steps": state.get("total_steps", 0) + 1,
+                "spots": [*state.get("spots", []), *spots],
                 "history": [*state.get("history", []), line],
                 "blocked": [*state.get("blocked", []), *blocked]}
 
@@ -342,9 +347,12 @@ def read_value(name: str, element: Element | None, screen: Screen) -> str:
     return found.pop() if len(found) == 1 else ""
 
 
-def repeats_effective_step(decision: Decision, history: list[str]) -> bool:
-    """Whether ``decision`` is a tap or typing that this subtask already did with a visible effect."""
+def repeats_effective_step(decision: Decision, history: list[str], spots: list[str] = ()) -> bool:
+    """Whether ``decision`` is a tap or typing that this subtask already did with a visible effect:
+    the same step as recorded, or the same control on the same page (its label may have changed)."""
     if decision.verb not in {"tap", "type"}:
         return False
+    if decision.spot and f"{decision.verb}|{decision.spot}" in spots:
+        return True
     step = decision.describe() + " -> "
     return any(line.startswith(step) and not line.endswith("-> none") for line in history)

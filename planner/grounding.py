@@ -100,6 +100,11 @@ def element_key(element: Element) -> str:
     return f"{element.class_name.rsplit('.', 1)[-1]}|{element.resource_id}|{element.label}"
 
 
+def element_spot(element: Element) -> str:
+    """Where an element sits, whatever it says: a toggle reading 'Off' then 'On' is one control."""
+    return f"{element.class_name.rsplit('.', 1)[-1]}|{element.resource_id}|{element.bounds}"
+
+
 def find_again(screen: Screen, key: str) -> Element | None:
     for element in screen.elements:
         if element_key(element) == key:

@@ -20,6 +20,7 @@ class RunState(TypedDict, total=False):
     pending: dict[str, Any] | None
     blocked: list[str]
     edges: list[str]  # memory edges the current subtask walked, recorded with its outcome
+    spots: list[str]  # controls (page + place) the current subtask acted on with an effect
     replans: int
     outcome: str  # "success" | "failure"
     reason: str

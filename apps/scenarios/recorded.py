@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pocketpilot.apps.scenarios.format import Category, Scenario
+from pocketpilot.apps.scenarios.format import Category, Scenario, StepBudget
 from pocketpilot.apps.scenarios.outcome import FailureKind
 from pocketpilot.devices.errors import ReplayMismatch
 from pocketpilot.devices.events import EventCollector
@@ -22,11 +22,17 @@ if TYPE_CHECKING:
     from pocketpilot.apps.scenarios.replay import ReplayConfig, ScenarioResult
 
 
-def scenario_for(run_dir: str | Path, task: str, *, category: Category = Category.CONCATENATION) -> Scenario:
-    """A scenario replaying ``run_dir`` (what ``pocketpilot run --record`` wrote)."""
+def scenario_for(run_dir: str | Path, task: str, *, category: Category = Category.CONCATENATION,
+                 budget: StepBudget | None = None) -> Scenario:
+    """A scenario replaying ``run_dir`` (what ``pocketpilot run --record`` wrote).
+
+    The replay must run under the recorded run's step budget: a budget decides when a subtask is
+    re-planned, and so which actions come next.
+    """
     run_dir = Path(run_dir).resolve()
     return Scenario(id=f"recorded-{run_dir.name.lower()}"[:80], title=f"recorded run {run_dir.name}",
-                    category=category, task=task, recording=str(run_dir), source=str(run_dir / "scenario.yaml"))
+                    category=category, task=task, recording=str(run_dir), source=str(run_dir / "scenario.yaml"),
+                    budget=budget or StepBudget())
 
 
 def run_recorded(scenario: Scenario, config: ReplayConfig, backend_for: Callable) -> ScenarioResult:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from pocketpilot.apps.cli import main
+from pocketpilot.apps.scenarios.format import StepBudget
 from pocketpilot.apps.scenarios.recorded import scenario_for
 from pocketpilot.apps.scenarios.replay import ReplayConfig, run_scenario
 from pocketpilot.devices.actions import Back, Launch
@@ -21,6 +22,9 @@ from pocketpilot.planner.state import Budget
 from pocketpilot.runtime.lexical_backend import LexicalBackend
 
 TASK = "Turn on Bluetooth in Settings"
+# The replay runs under the recorded run's step budget (the CLI's is the default one).
+BUDGET = Budget()
+SAME_BUDGET = StepBudget()
 
 
 @pytest.fixture
@@ -28,7 +32,7 @@ def recording(tmp_path):
     """A run of the agent (lexical backend) on the virtual phone, recorded as ``pocketpilot run`` does."""
     run_dir = tmp_path / "run"
     device = RecordingDevice(VirtualPhone(), run_dir)
-    seams = Seams(backend=LexicalBackend(), device=device, budget=Budget(subtask_steps=4, total_steps=8),
+    seams = Seams(backend=LexicalBackend(), device=device, budget=BUDGET,
                   on_event=EventCollector())
     agent = Agent(seams, tmp_path / "checkpoints.sqlite")
     try:
@@ -44,7 +48,7 @@ def test_a_recorded_device_is_a_device(recording):
 
 
 def test_replaying_the_same_agent_matches_every_recorded_action(recording):
-    result = run_scenario(scenario_for(recording, TASK), ReplayConfig(backend="lexical"))
+    result = run_scenario(scenario_for(recording, TASK, budget=SAME_BUDGET), ReplayConfig(backend="lexical"))
     assert result.success, result.reason
     assert result.optimal_steps == len(RecordedDevice(recording).calls) > 0
 
@@ -55,7 +59,7 @@ def test_an_altered_recorded_action_raises_replay_mismatch(recording):
     altered = next(i for i, row in enumerate(rows) if row["call"] == "act")
     rows[altered] = {"call": "act", "action": {"kind": "back"}, "target": None}
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    result = run_scenario(scenario_for(recording, TASK), ReplayConfig(backend="lexical"))
+    result = run_scenario(scenario_for(recording, TASK, budget=SAME_BUDGET), ReplayConfig(backend="lexical"))
     assert not result.success and "replay mismatch at recorded call" in result.reason
 
 
