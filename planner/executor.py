@@ -38,7 +38,7 @@ class Decision:
     source: str = "model"  # "model" | "memory"
     key: str = ""  # element_key of the target, to find it again after a resume
     label: str = ""
-    spot: str = ""  # page signature + where the element sits (class, id, bounds): the same control
+    spot: str = ""  # app + where the element sits (class, id, bounds): the same control, whatever it says
 
     def describe(self) -> str:
         """The step as the history records it (before its effect)."""

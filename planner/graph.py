@@ -172,7 +172,8 @@ class _Nodes:
             on_call=tally,
         )
         if decision.spot:
-            decision = replace(decision, spot=f"{screen.signature}|{decision.spot}")
+            # Per app, not per page: a toggle's own summary text ("Off" -> "On") can change the page id.
+            decision = replace(decision, spot=f"{screen.package}|{decision.spot}")
         if repeats_effective_step(decision, state.get("history", []), state.get("spots", [])):
             # Action-level reflection: the same tap/typing already took effect in this subtask;
             # doing it again would undo a toggle or type twice. Treat it as the model believing
