@@ -235,7 +235,9 @@ def test_fuzzed_packets_never_take_the_daemon_down(
     daemon: AdbDaemon, garbage: bytes, cut: int, start_valid: bool  # noqa: F811
 ) -> None:
     prefix = GOOD_CNXN + Packet(A_OPEN, 7, 0, b"shell:echo x\0").encode() if start_valid else b""
-    _closes(daemon.port, (prefix + garbage)[: len(prefix) + cut])
+    assert _closes(daemon.port, (prefix + garbage)[: len(prefix) + cut])
+    with socket.create_connection(("127.0.0.1", daemon.port), timeout=TIMEOUT) as still_listening:
+        assert still_listening.fileno() >= 0, "a malformed connection took the daemon down"
 
 
 def test_seeded_random_packets_then_a_real_client_is_served(daemon: AdbDaemon) -> None:  # noqa: F811

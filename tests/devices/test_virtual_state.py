@@ -42,7 +42,8 @@ def test_default_state_has_enough_contacts_to_scroll():
 
 
 def test_state_dict_is_json():
-    json.dumps(VirtualPhone(SEED).state_dict())
+    state = VirtualPhone(SEED).state_dict()
+    assert json.loads(json.dumps(state)) == state
 
 
 def test_seed_with_an_unknown_key_is_refused_naming_it():
