@@ -136,7 +136,9 @@ def resume_run(args: argparse.Namespace) -> int:
 def _finish(record: RunRecord, result: RunResult, task: str) -> int:
     record.write_summary({"task": task, **result.to_dict()})
     record.close()
-    table = Table(title=f"run {result.run_id}: {'success' if result.success else 'failure'}", show_lines=False)
+    verdict = "success" if result.success else "failure"
+    # The agent's own task-level check; scenario replay judges by the phone's final state instead.
+    table = Table(title=f"run {result.run_id}: {verdict} (agent's check)", show_lines=False)
     table.add_column("#")
     table.add_column("app")
     table.add_column("subtask")
