@@ -33,12 +33,6 @@ class Candidates:
     elements: tuple[Element, ...]
     texts: tuple[str, ...]
 
-    def render(self) -> str:
-        lines = [e.render() for e in self.elements]
-        if self.texts:
-            lines.append("Texts you can type: " + " | ".join(f'"{t}"' for t in self.texts))
-        return "\n".join(lines)
-
 
 def words(text: str) -> set[str]:
     """Content words; bare numbers are left out (the '00' of 7:00 says nothing about 8:00)."""
