@@ -294,7 +294,7 @@ class _Nodes:
             ok, reason = False, "the user denied a sensitive action"
         elif pending.get("verb") == "done":
             ok, reason = verify_subtask(self.s.backend, subtask, values=state.get("values", {}),
-                                        screen=self.s.device.observe(), history=state.get("history", []), on_call=tally)
+                                        observe=self.s.device.observe, history=state.get("history", []), on_call=tally)
         else:
             ok, reason = False, "step budget exhausted"
         statuses[state["current"]] = (SubtaskStatus.DONE if ok else SubtaskStatus.FAILED).value

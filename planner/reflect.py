@@ -45,11 +45,14 @@ def verify_subtask(
     subtask: Subtask,
     *,
     values: dict[str, str],
-    screen: Screen,
+    observe: Callable[[], Screen],
     history: list[str],
     on_call: Callable[[Completion], None] | None = None,
 ) -> tuple[bool, str]:
-    """Accept a 'done': outputs must be read; a done with no action taken asks the verifier model."""
+    """Accept a 'done': outputs must be read; a done with no action taken asks the verifier model.
+
+    ``observe`` is called only then: a dump costs seconds on a real phone.
+    """
     missing = [name for name in subtask.outputs if not values.get(name)]
     if missing:
         return False, f"outputs not read: {', '.join(missing)}"
@@ -61,7 +64,7 @@ def verify_subtask(
         "verifier",
         [Message("system", template("verifier")),
          Message("user", f"Goal: {subtask.goal}\nActions taken: {'; '.join(history) or 'none'}\n"
-                         f"Screen:\n{screen.render()}")],
+                         f"Screen:\n{observe().render()}")],
         schema=VERDICT_SCHEMA, max_tokens=12, temperature=0.0,
     )
     if on_call is not None:
