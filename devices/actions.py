@@ -86,9 +86,11 @@ class Home:
 
 @dataclass(frozen=True, slots=True)
 class Launch:
-    """Open an app by package name or launcher label."""
+    """Open an app by package name or launcher label; ``fresh`` stops it first, so it opens on its
+    start page instead of resuming where it was left (``am force-stop``, then start)."""
 
     app: str
+    fresh: bool = False
     kind: ClassVar[str] = "launch"
 
 

@@ -29,6 +29,7 @@ from pocketpilot.devices.gestures import (
     KeyPress,
     Sleep,
     StartApp,
+    StopApp,
     SwipeAt,
     TapAt,
     to_gestures,
@@ -345,6 +346,8 @@ class AdbDevice:
             return "input keyevent " + " ".join(shell_quote(k) for k in gesture.keys)
         if isinstance(gesture, InputText):
             return input_text_command(gesture.text)
+        if isinstance(gesture, StopApp):
+            return f"am force-stop {shell_quote(gesture.package)}"
         if isinstance(gesture, StartApp):
             return f"monkey -p {shell_quote(gesture.package)} -c android.intent.category.LAUNCHER 1"
         return ""  # Sleep: done here, not on the device
@@ -357,7 +360,7 @@ class AdbDevice:
                 " (is it installed? see `pocketpilot devices apps` or `adb shell pm list packages`)"
             )
         if out.status not in (None, 0) or (
-            not isinstance(gesture, StartApp) and ("Error:" in text or "Exception" in text)
+            not isinstance(gesture, StartApp | StopApp) and ("Error:" in text or "Exception" in text)
         ):
             raise DeviceCommandFailed(
                 f"{type(gesture).__name__} on {self.serial} failed (status {out.status}): {text.strip()[:200]}"

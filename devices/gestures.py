@@ -62,11 +62,18 @@ class StartApp:
 
 
 @dataclass(frozen=True, slots=True)
+class StopApp:
+    """``am force-stop``: the app's task and back stack are gone."""
+
+    package: str
+
+
+@dataclass(frozen=True, slots=True)
 class Sleep:
     seconds: float
 
 
-Gesture = TapAt | SwipeAt | KeyPress | InputText | StartApp | Sleep
+Gesture = TapAt | SwipeAt | KeyPress | InputText | StartApp | StopApp | Sleep
 
 
 def to_gestures(action: Action, screen: Screen | None, *, package: str | None = None) -> list[Gesture]:
@@ -100,7 +107,8 @@ def to_gestures(action: Action, screen: Screen | None, *, package: str | None = 
     if isinstance(action, Home):
         return [KeyPress(("KEYCODE_HOME",))]
     if isinstance(action, Launch):
-        return [StartApp(package or action.app)]
+        start = StartApp(package or action.app)
+        return [StopApp(start.package), start] if action.fresh else [start]
     if isinstance(action, Wait):
         return [Sleep(action.seconds)]
     raise TypeError(f"not an action: {action!r}")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from pocketpilot.planner.errors import PlanInvalid
-from pocketpilot.planner.plan import Plan, Subtask, match_app, plan_from_model, plan_schema
+from pocketpilot.planner.plan import Plan, Subtask, name_words, plan_from_model, plan_schema
 from pocketpilot.planner.prompts import render, template
 from pocketpilot.runtime.backend import Backend, Message
 from pocketpilot.runtime.errors import OutputParseError
@@ -21,9 +21,19 @@ from pocketpilot.runtime.errors import OutputParseError
 PROGRAM = "planner"
 _SPLIT = re.compile(r"\s*(?:,?\s*\band then\b|,?\s*\bthen\b|;|\.\s+|,\s*(?:and\s+)?|\band also\b)\s*", re.I)
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*'(?!\w))")
-_FROM_APP = re.compile(r"\bfrom\s+(?:my\s+|the\s+)?([A-Z][\w&' -]{1,30}?)(?=[\s,.;]|$)")
+_FROM_APP = re.compile(r"\bfrom\s+(?:my\s+|the\s+)?((?:[\w&'-]+\s*){1,3})", re.I)
 _READ_VERBS = ("find", "look up", "lookup", "get", "read", "check", "copy", "see", "search")
 _PRONOUNS = re.compile(r"\b(him|her|them|it|that|this|those|the same)\b", re.I)
+# Imperatives that open a step of a phone task (plain English, no app's vocabulary): a clause that
+# opens with none of them continues the previous one ("turn on Bluetooth, the dark theme").
+_VERBS = frozenset(
+    "add book call change check clear copy create delete disable edit enable find get go "
+    "install look make mark move open pay play put read remember reply save schedule "
+    "search see select send set share show start stop switch take text toggle turn type use write".split()
+)
+_REMOVES = re.compile(r"\s*(?:delete|remove|clear|erase)\b", re.I)
+_OBJECT_START = re.compile(r"^(?:the|a|an|my|his|her|their|our|\d|[A-Z])")
+_AND = re.compile(r"\s+and\s+", re.I)
 
 
 def decompose(
@@ -98,8 +108,55 @@ def split_clauses(task: str) -> list[str]:
         return f"\x00{len(protected) - 1}\x00"
 
     hidden = _QUOTED.sub(hide, task)
-    clauses = [c.strip(" ,.") for c in _SPLIT.split(hidden) if c and c.strip(" ,.")]
+    parts = [c.strip(" ,.") for c in _SPLIT.split(hidden) if c and c.strip(" ,.")]
+    clauses: list[str] = []
+    for part in parts:
+        for clause in _continue(clauses, part):
+            first, *rest = _split_and(clause)
+            clauses.append(first)
+            for piece in rest:
+                clauses.extend(_continue(clauses, piece))
     return [re.sub("\x00(\\d+)\x00", lambda m: protected[int(m.group(1))], c) for c in clauses]
+
+
+def _verb_phrase(clause: str) -> str:
+    """The words that open ``clause`` before its object: 'turn on' of 'turn on Bluetooth'."""
+    head = []
+    for word in clause.split():
+        if _OBJECT_START.match(word) and head:
+            break
+        head.append(word)
+        if len(head) == 3:
+            break
+    return " ".join(head) if head and head[0].lower() in _VERBS else ""
+
+
+def _split_and(clause: str) -> list[str]:
+    """Split at 'and' where both sides can stand alone: a verb on the right, or an object list."""
+    pieces = _AND.split(clause)
+    if len(pieces) == 1 or not _verb_phrase(pieces[0]):
+        return [clause]
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        starts_step = piece.split()[0].lower() in _VERBS if piece.split() else False
+        if starts_step or _OBJECT_START.match(piece):
+            out.append(piece)
+        else:
+            out[-1] = f"{out[-1]} and {piece}"
+    return out
+
+
+def _continue(previous: list[str], clause: str) -> list[str]:
+    """A clause without its own verb: an object that shares the previous verb ('the dark theme'),
+    or a detail of the previous step ('phone +1 555 0199'), which stays part of it."""
+    first = clause.split()[0]
+    if not previous or first.lower() in _VERBS:
+        return [clause]
+    verb = _verb_phrase(previous[-1])
+    if verb and _OBJECT_START.match(first):
+        return [f"{verb} {clause}"]
+    previous[-1] = f"{previous[-1]}, {clause}"
+    return []
 
 
 def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[str], str] | None = None) -> Plan:
@@ -121,7 +178,7 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
         if source is not None and app and app != source[0]:
             value = value_name(source[1], len(subtasks) + 1)
             earlier = (last_output,) if last_output and _PRONOUNS.search(clause) else ()
-            subtasks.append(_subtask(len(subtasks) + 1, source[0], f"find {source[1]}", (), (value,)))
+            subtasks.append(_subtask(len(subtasks) + 1, source[0], f"find {source[1]} in {source[2]}", (), (value,)))
             subtasks.append(_subtask(len(subtasks) + 1, app, clause, (*earlier, value), ()))
             last_output, current_app = value, app
             continue
@@ -133,7 +190,7 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
             raise PlanInvalid(f"no installed app matches {clause!r}; installed: {', '.join(apps)}")
         inputs = (last_output,) if last_output and _PRONOUNS.search(clause) else ()
         outputs: tuple[str, ...] = ()
-        if clause.lower().startswith(_READ_VERBS):
+        if _reads(clause):
             outputs = (value_name(clause, len(subtasks) + 1),)
             last_output = outputs[0]
         subtasks.append(_subtask(len(subtasks) + 1, app, clause, inputs, outputs))
@@ -141,6 +198,12 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
     if not subtasks:
         raise PlanInvalid("the task is empty")
     return Plan(tuple(subtasks), source="fallback")
+
+
+def _reads(clause: str) -> bool:
+    """A clause that reads a value ('find Bob's number'), not one that acts ('check off Milk')."""
+    lowered = clause.lower()
+    return lowered.startswith(_READ_VERBS) and not re.match(r"check\s+(?:off|on|the\s+box)\b", lowered)
 
 
 def value_name(phrase: str, number: int) -> str:
@@ -158,19 +221,29 @@ def _subtask(number: int, app: str, goal: str, inputs: tuple, outputs: tuple) ->
 
 
 def _clause_app(clause: str, apps: list[str], exclude: str | None = None) -> str | None:
-    words = set(re.findall(r"[a-z0-9]+", clause.lower()))
-    hits = [a for a in apps if a != exclude and set(re.findall(r"[a-z0-9]+", a.lower())) <= words]
+    words = name_words(clause)
+    hits = [a for a in apps if a != exclude and name_words(a) <= words]
     return max(hits, key=len) if hits else None
 
 
-def _source_app(clause: str, apps: list[str]) -> tuple[str, str] | None:
-    """``(app, what)`` when the clause reads something 'from my <App>' inside a larger action."""
+def _named_app(phrase: str, apps: list[str]) -> str | None:
+    """The app whose whole name is among the last words of ``phrase`` ('Plumber note' → Notes)."""
+    return _clause_app(phrase.split()[-1], apps)
+
+
+def _source_app(clause: str, apps: list[str]) -> tuple[str, str, str] | None:
+    """``(app, what, where)`` when the clause reads something 'from my <App>' inside a larger action."""
+    if _REMOVES.match(clause):
+        return None  # 'delete X from the calendar': where it is removed from, not a value read there
     for match in _FROM_APP.finditer(clause):
-        app = match_app(match.group(1), apps)
+        span = match.group(1).split()
+        # 'from my Plumber note': the app may be named by the first, second or third word
+        app = next((a for n in range(1, len(span) + 1) if (a := _named_app(" ".join(span[:n]), apps))), None)
         if app is None:
             continue
         before = clause[: match.start()]
-        determiner = re.search(r"\b(?:the|my|a|an)\b.*$", before, re.I)
-        what = (determiner.group(0) if determiner else " ".join(before.split()[-2:])).strip() or "the value"
-        return app, what
+        determiner = re.search(r".*\b((?:the|my|a|an)\b.*)$", before, re.I)  # the last one: its object
+        what = (determiner.group(1) if determiner else " ".join(before.split()[-2:])).strip(" ,") or "the value"
+        where = clause[match.start():].split(None, 1)[1].split(",")[0].strip()  # 'my Plumber note'
+        return app, what, where
     return None

@@ -172,10 +172,11 @@ def decide(
         return Decision("skip", label=f"model output unparseable ({exc.detail})")
     if on_call is not None:
         on_call(completion)
-    return decision_from_choice(completion.parsed, choices, candidates)
+    return decision_from_choice(completion.parsed, choices, candidates, screen)
 
 
-def decision_from_choice(parsed: dict, choices: list[Option], candidates: Candidates) -> Decision:
+def decision_from_choice(parsed: dict, choices: list[Option], candidates: Candidates,
+                         screen: Screen | None = None) -> Decision:
     """Turn the model's pick into a step: the option's verb decides tap, type, scroll or read."""
     option = next(o for o in choices if o.letter == parsed["choice"])
     text = parsed.get("text", "")
@@ -186,7 +187,7 @@ def decision_from_choice(parsed: dict, choices: list[Option], candidates: Candid
     element = next(e for e in candidates.elements if e.id == option.target)
     verb = option.verb
     key, label = element_key(element), element.label
-    spot = element_spot(element)
+    spot = element_spot(element, screen)
     if verb == "type into":
         return Decision("type", element.id, text=text or candidates.texts[0], key=key, label=label, spot=spot)
     if verb == "scroll down":
@@ -233,4 +234,4 @@ def _memory_suggestion(hints: Any, screen: Screen, blocked: set[str], texts: tup
         return None
     verb, text = ("tap", "") if kind == "tap" else ("type", action["text"])
     return Decision(verb, element.id, text=text, source="memory", key=element_key(element), label=element.label,
-                    spot=element_spot(element))
+                    spot=element_spot(element, screen))

@@ -15,11 +15,12 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
-from pocketpilot.devices.actions import Back, Direction, Home, Scroll, Tap, TypeText, action_to_dict
+from pocketpilot.devices.actions import Back, Direction, Home, Launch, Scroll, Tap, TypeText, action_to_dict
 from pocketpilot.devices.device import Device
 from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.decompose import decompose
+from pocketpilot.planner.evidence import missing_evidence
 from pocketpilot.planner.executor import DONE_REJECTED, Decision, decide
 from pocketpilot.planner.grounding import find_again
 from pocketpilot.planner.plan import Plan, Subtask, SubtaskStatus
@@ -141,8 +142,11 @@ class _Nodes:
 
     def start_subtask(self, state: RunState) -> dict:
         subtask = self._subtask(state)
-        if subtask.app:
-            self.s.device.launch(subtask.app)
+        if subtask.app and self._continues_in_place(state, subtask):
+            self.s.device.observe()  # the previous subtask left this app on the page to go on from
+        elif subtask.app:
+            # from the app's start page, whatever an earlier subtask or run left open in it
+            self.s.device.act(Launch(subtask.app, fresh=True))
         else:
             self.s.device.observe()
             self.s.device.act(Home())
@@ -151,6 +155,17 @@ class _Nodes:
         self._emit(state, "subtask.started", subtask=subtask.to_dict())
         fresh = {"step": 0, "history": [], "pending": None, "blocked": [], "edges": [], "spots": []}
         return {"statuses": statuses, **fresh}
+
+    def _continues_in_place(self, state: RunState, subtask: Subtask) -> bool:
+        """A subtask in the same app right after one that found something there goes on where it
+        left off (a deep dive: 'find Quinn, change the number'); others start from the app's start."""
+        current = state["current"]
+        if current == 0 or state["statuses"][current - 1] != SubtaskStatus.DONE.value:
+            return False
+        if state["statuses"][current] != SubtaskStatus.PENDING.value:
+            return False
+        previous = Plan.from_dict(state["plan"]).subtasks[current - 1]
+        return previous.app == subtask.app and bool(previous.outputs)
 
     def decide(self, state: RunState) -> dict:
         if self.s.before_step is not None:
@@ -199,7 +214,8 @@ class _Nodes:
             # screen that changed by itself only costs a re-decision on the next step.)
             self._emit(state, "step.resumed", before=pending["before"], now=screen.signature)
             return self._after_step(state, decision, RESUMED_EFFECT, blocked=[])
-        category = classify(f"{decision.label} {decision.text}") if decision.verb in {"tap", "type"} else None
+        # Taps are what send, pay or delete; typed text is data ("Call plumber" in a note calls nobody).
+        category = classify(decision.label) if decision.verb == "tap" else None
         if self.s.policy.needs_confirmation(category):
             request = {"kind": "confirm", "run_id": state.get("run_id"), "category": str(category),
                        "action": decision.verb, "target": decision.label, "text": decision.text,
@@ -267,6 +283,14 @@ class _Nodes:
             # model insists after acting, subtask verification (the verifier model) decides.
             refused = Decision("done", decision.element, key=decision.key, label=decision.label)
             return self._after_step(state, refused, f"{DONE_REJECTED}: nothing took effect", blocked=[])
+        inputs = {k: v for k, v in values.items() if k in subtask.inputs}
+        goal = state["task"] if state.get("mode") == "monolithic" else subtask.goal
+        lacking = None if subtask.outputs else missing_evidence(goal, inputs, screen, history)
+        if lacking is not None:
+            # Subtask-level reflection: the screen contradicts the goal (a switch still off, text
+            # never typed or never submitted): under-execution, keep going.
+            refused = Decision("done", decision.element, key=decision.key, label=decision.label)
+            return self._after_step(state, refused, f"{DONE_REJECTED}: {lacking}", blocked=[])
         if missing:
             # Subtask-level reflection: a 'done' without its outputs is under-execution; keep going.
             rejected = Decision("done", decision.element, key=decision.key, label=decision.label)

@@ -68,7 +68,7 @@ def ground(
     wanted -= set().union(*(words(t) for t in exclude_texts)) if exclude_texts else set()  # the app's own name
     scored: list[tuple[float, int, Element]] = []
     for element in screen.elements:
-        if not element.enabled or element_key(element) in blocked:
+        if not element.enabled or element_key(element) in blocked or _duplicate_switch(element, screen):
             continue
         overlap = len(wanted & words(f"{element.label} {element.desc} {element.resource_id.split('/')[-1]}"))
         score = overlap * 2.0
@@ -89,13 +89,27 @@ def ground(
     return Candidates(tuple(chosen), tuple(texts[:MAX_TEXTS]))
 
 
+def _duplicate_switch(element: Element, screen: Screen) -> bool:
+    """An unlabelled switch inside a labelled checkable row: the row is the same control, by name."""
+    if not element.checkable or element.label or element.desc:
+        return False
+    x, y = element.bounds.center
+    return any(other is not element and other.checkable and other.label and other.bounds.contains(x, y)
+               for other in screen.elements)
+
+
 def element_key(element: Element) -> str:
     """How an element is recognised again on a later screen: its role and label, not its id."""
     return f"{element.class_name.rsplit('.', 1)[-1]}|{element.resource_id}|{element.label}"
 
 
-def element_spot(element: Element) -> str:
-    """Where an element sits, whatever it says: a toggle reading 'Off' then 'On' is one control."""
+def element_spot(element: Element, screen: Screen | None = None) -> str:
+    """Where an element sits, whatever it says: a toggle reading 'Off' then 'On' is one control,
+    and so is a row holding a checkbox (tapping either flips the same box)."""
+    if screen is not None and not element.checkable:
+        inner = next((e for e in screen.elements if e.checkable and e is not element
+                      and element.bounds.contains(*e.bounds.center)), None)
+        element = inner or element
     return f"{element.class_name.rsplit('.', 1)[-1]}|{element.resource_id}|{element.bounds}"
 
 

@@ -149,8 +149,14 @@ def match_app(name: str, apps: list[str]) -> str | None:
     for app in apps:
         if app.lower() == wanted:
             return app
-    words = set(re.findall(r"[a-z0-9]+", wanted))
-    best = max(apps, key=lambda a: len(words & set(re.findall(r"[a-z0-9]+", a.lower()))), default=None)
-    if best is not None and words & set(re.findall(r"[a-z0-9]+", best.lower())):
+    words = name_words(wanted)
+    best = max(apps, key=lambda a: len(words & name_words(a)), default=None)
+    if best is not None and words & name_words(best):
         return best
     return None
+
+
+def name_words(text: str) -> set[str]:
+    """Words for matching app names, singular: 'my notes' and 'a note' both name Notes."""
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in re.findall(r"[a-z0-9]+", text.lower())}

@@ -42,6 +42,7 @@ class Usage:
     prompt_tokens: int = 0
     prefilled_tokens: int = 0
     reused_tokens: int = 0
+    recomputed_tokens: int = 0  # of the prefilled ones: a reply the slot held, prefilled again in a batch
     generated_tokens: int = 0
     ttft_s: float = 0.0
     decode_tokens_per_s: float = 0.0

@@ -41,6 +41,9 @@ class KVStore(Protocol):
 class Slot:
     program: str
     tokens: list[int] = field(default_factory=list)  # exactly what the KV was computed for
+    # KV past this many tokens came from one-token decode steps (a reply), whose numbers differ
+    # from a batched prefill of the same tokens; None: all of it was batch-prefilled
+    batched_upto: int | None = None
     seq: int | None = None
     spill_path: Path | None = None
     last_used: float = 0.0

@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     replay.add_argument("--recorded", type=Path, action="append", default=[], metavar="RUN_DIR",
                         help="replay a run recorded with 'pocketpilot run --record' (needs --task)")
     replay.add_argument("--task", help="the task of the --recorded run")
-    replay.add_argument("--memory", type=Path, metavar="DB", help="share this memory DB across scenarios")
+    replay.add_argument("--memory", default="explore", metavar="explore|none|DB",
+                        help="what each scenario's memory starts from: the phone explored beforehand "
+                             "(default), nothing, or a copy of this DB")
     replay.add_argument("--workers", type=int, help="parallel scenarios (default: 2 for llama, else 1)")
     replay.set_defaults(handler=replay_command)
 
@@ -56,7 +58,7 @@ def replay_command(args: argparse.Namespace) -> int:
         scenarios += [scenario_for(run_dir, args.task) for run_dir in args.recorded]
     configs = [ReplayConfig(mode=m, backend=args.backend, model=args.model,
                             recordings=str(args.recordings) if args.recordings else None,
-                            memory=str(args.memory) if args.memory else None) for m in modes]
+                            memory=None if args.memory == "none" else args.memory) for m in modes]
     summary = summarize(run_all(scenarios, configs, workers=args.workers))
     if args.json is not None:
         text = json.dumps(summary, indent=2)

@@ -34,7 +34,9 @@ class ReplayConfig:
     backend: str = "lexical"
     model: str | None = None
     recordings: str | None = None  # scripted: <dir>/<mode>/<scenario id>.json; else where to record
-    memory: str | None = None  # a memory DB shared by all scenarios; None: no memory
+    # "explore": the phone of the scenario's variant explored beforehand; a path: that DB; None: no
+    # memory. Either way every scenario starts from its own copy.
+    memory: str | None = "explore"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -118,9 +120,11 @@ def run_scenario(scenario: Scenario, config: ReplayConfig) -> ScenarioResult:
             backend = _backend(config, scenario)
             memory = None
             if config.memory:
+                from pocketpilot.apps.scenarios.explored import explored_db, memory_copy
                 from pocketpilot.memory import GraphMemory
 
-                memory = GraphMemory(Path(config.memory))
+                base = explored_db(scenario.variant) if config.memory == "explore" else Path(config.memory)
+                memory = GraphMemory(memory_copy(base, Path(tmp)))
             seams = Seams(backend=backend, device=phone, memory=memory, policy=scenario.sensitive.to_policy(),
                           budget=scenario.budget.to_budget(), on_event=EventCollector())
             approve = scenario.sensitive.answer == "approve"
@@ -129,6 +133,8 @@ def run_scenario(scenario: Scenario, config: ReplayConfig) -> ScenarioResult:
                 result = agent.run(scenario.task, run_id=scenario.id, mode=config.mode)
             finally:
                 agent.close()
+                if memory is not None:
+                    memory.close()
             steps, calls, tokens, reason = result.steps, result.llm_calls, result.prompt_tokens, result.reason
             if config.recordings and config.backend != "scripted":
                 path = _recording_path(config, scenario)

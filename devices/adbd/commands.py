@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from pocketpilot.devices.adbd import render
 from pocketpilot.devices.adbd.shell import Command, Result, fail
 from pocketpilot.devices.device import AppInfo, DeviceInfo
-from pocketpilot.devices.gestures import Gesture, InputText, KeyPress, StartApp, SwipeAt, TapAt
+from pocketpilot.devices.gestures import Gesture, InputText, KeyPress, StartApp, StopApp, SwipeAt, TapAt
 from pocketpilot.devices.sensors import Sensors
 from pocketpilot.devices.shell_text import decode_input_text
 
@@ -119,6 +119,10 @@ class PhoneCommands:
         return Result()
 
     def am(self, args: list[str]) -> Result:
+        if args and args[0] == "force-stop" and len(args) > 1:
+            if args[1] in {a.package for a in self.phone.apps()}:
+                self.phone.perform(StopApp(args[1]))
+            return Result()  # like Android: an unknown package is silently ignored
         if not args or args[0] not in ("start", "start-activity"):
             return fail(f"Error: am {' '.join(args[:1])} is not supported by the virtual phone")
         component = _option(args, "-n")

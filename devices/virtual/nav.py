@@ -137,6 +137,14 @@ class Navigator:
         else:
             self.pop()
 
+    def stop(self, package: str) -> None:
+        """Force-stop: drop the app's back stack; if it was in front, the launcher shows."""
+        if package == LAUNCHER or package not in self.tasks:
+            return
+        if package == self.foreground:
+            self.home()
+        del self.tasks[package]
+
     def home(self) -> None:
         self.shade_open = False
         self._leaving()

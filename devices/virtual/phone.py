@@ -22,6 +22,7 @@ from pocketpilot.devices.gestures import (
     KeyPress,
     Sleep,
     StartApp,
+    StopApp,
     SwipeAt,
     TapAt,
     to_gestures,
@@ -142,6 +143,8 @@ class VirtualPhone:
             elif isinstance(gesture, InputText):
                 self._input(gesture.text)
                 self._advance(0.3 + 0.02 * len(gesture.text), TOUCH_W)
+            elif isinstance(gesture, StopApp):
+                self._nav.stop(gesture.package)
             elif isinstance(gesture, StartApp):
                 self._nav.start(gesture.package.split("/", 1)[0])
                 self._advance(START_S, TOUCH_W * 2)

@@ -68,6 +68,19 @@ def test_a_turn_prefills_only_its_new_tokens(retained_backend):
     history += [Message("assistant", first.text), _turn(1)]
     second = retained_backend.complete("incremental", history, max_tokens=8)
     new = second.usage.prompt_tokens - first.usage.prompt_tokens - first.usage.generated_tokens
+    # the reply's KV came from one-token steps: it is prefilled again, batched with the new turn
+    assert 0 < second.usage.recomputed_tokens <= first.usage.generated_tokens
+    assert second.usage.prefilled_tokens - second.usage.recomputed_tokens <= new + 2
+
+
+def test_without_exact_replies_a_turn_keeps_the_reply_kv(model_config):
+    with LlamaCppBackend(model_config, exact_replies=False) as backend:
+        history = [SYSTEM, _turn(0)]
+        first = backend.complete("loose", history, max_tokens=8)
+        history += [Message("assistant", first.text), _turn(1)]
+        second = backend.complete("loose", history, max_tokens=8)
+    new = second.usage.prompt_tokens - first.usage.prompt_tokens - first.usage.generated_tokens
+    assert second.usage.recomputed_tokens == 0
     assert second.usage.prefilled_tokens <= new + 2
 
 

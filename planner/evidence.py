@@ -1,0 +1,41 @@
+"""Subtask-level reflection before a 'done' is accepted: does the screen or what was typed show
+the goal's effect? Only generic evidence counts: quoted text the goal asks for, values handed in
+by earlier subtasks, the state of a switch the goal names, and typing that was never submitted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pocketpilot.devices.screen import Screen
+from pocketpilot.planner.grounding import words
+
+_QUOTED = re.compile(r"\"([^\"]+)\"|'([^']+)'(?!\w)")
+_SWITCH = re.compile(r"\b(?:turn|switch|toggle)\s+(on|off)\b|\b(enable|disable)\b", re.I)
+_TYPED = re.compile(r"^type (['\"]).*?\1 (['\"])(?P<text>.*)\2 -> (?:page|content)$")
+
+
+def typed_texts(history: list[str]) -> list[str]:
+    """The texts this subtask typed with a visible effect."""
+    return [m.group("text") for line in history if (m := _TYPED.match(line))]
+
+
+def missing_evidence(goal: str, inputs: dict[str, str], screen: Screen, history: list[str]) -> str | None:
+    """Why the goal is not visibly complete yet, or None when nothing generic contradicts it."""
+    shown = " ".join(f"{e.label} {e.text} {e.desc}" for e in screen.elements).lower()
+    typed = " ".join(typed_texts(history)).lower()
+    wanted = [a or b for a, b in _QUOTED.findall(goal)] + [v for v in inputs.values() if v]
+    for text in wanted:
+        if text.lower() not in typed and text.lower() not in shown:
+            return f"{text!r} was neither typed nor shown"
+    switch = _SWITCH.search(goal)
+    if switch is not None:
+        want_on = (switch.group(1) or switch.group(2)).lower() in {"on", "enable"}
+        target = words(goal[switch.end():])
+        toggles = [e for e in screen.elements if e.checkable and target & words(f"{e.label} {e.desc}")]
+        if toggles and not any(e.checked == want_on for e in toggles):
+            return f"{toggles[0].label!r} is still {'off' if want_on else 'on'}"
+    effective = [line for line in history if line.endswith(("-> page", "-> content"))]
+    if effective and effective[-1].startswith("type ") and not any("submitted" in line for line in history):
+        return "the typed text was not submitted"
+    return None
