@@ -32,6 +32,9 @@ _BOOL_ATTRS = (
 _EDITABLE_CLASSES = ("EditText", "AutoCompleteTextView", "SearchView")
 SYSTEM_UI = "com.android.systemui"
 _DIGITS = re.compile(r"\d+")
+_STATE_WORD = re.compile(
+    r"^(?:on|off|enabled|disabled|connected|not connected|disconnected|active|inactive|allowed|not allowed)$", re.I
+)
 # Framework containers of content (their scrollable flag depends on how much content there is).
 _COLLECTION_CLASSES = frozenset({
     "RecyclerView", "ListView", "GridView", "ScrollView", "HorizontalScrollView",
@@ -408,7 +411,8 @@ def page_signature(screen: Screen) -> str:
     """A 16-hex-digit id of the page: stable under dynamic text, different across pages.
 
     What counts: the package, the structure (class, resource id, role flags) and static labels.
-    What does not: digits (times, counts), typed text, and anything inside a scrolling container
+    What does not: digits (times, counts), typed text, a switch's own state summary ("On", "Off"),
+    so flipping a switch stays on the same page, and anything inside a scrolling container
     except the *set* of item shapes, so a list of 3 or 30 contacts is the same page.
     """
     page_package = screen.package
@@ -459,6 +463,7 @@ def _node_shape(screen: Screen, position: int, *, with_text: bool) -> str:
     label = ""
     if with_text and not node.editable:
         label = _DIGITS.sub("#", (node.text or node.content_desc).strip())[:40]
+        label = "#state" if _STATE_WORD.match(label) else label
     return f"{node.depth}:{node.short_class}:{_short_id(node.resource_id)}:{flags}:{label}"
 
 

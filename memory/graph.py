@@ -243,8 +243,8 @@ class GraphMemory(MemoryStore):
         """Follow a successful recorded path for a closely matching task through this page."""
         wanted = set(lexical.fts_query(text).replace('"', "").split(" OR "))
         for task in self.tasks(lexical.search_tasks(self._db, text, 5)):
-            words = set(lexical.fts_query(f"{task.subtask_text} {task.task_text}")
-                        .replace('"', "").split(" OR "))
+            # the subtask's own words: the whole task also names its other subtasks' targets
+            words = set(lexical.fts_query(task.subtask_text or task.task_text).replace('"', "").split(" OR "))
             if not task.success or len(wanted & words) < 0.6 * len(wanted):
                 continue
             edges = self.edges(task.edge_ids)

@@ -29,8 +29,11 @@ _PRONOUNS = re.compile(r"\b(him|her|them|it|that|this|those|the same)\b", re.I)
 _VERBS = frozenset(
     "add book call change check clear copy create delete disable edit enable find get go "
     "install look make mark move open pay play put read remember reply save schedule "
-    "search see select send set share show start stop switch take text toggle turn type use write".split()
+    "search see select send set share show start stop switch take text toggle turn type use write "
+    "tap press click choose pick scroll swipe dial mute unmute pause resume rename archive star pin "
+    "download upload forward buy order sign log launch close hide lock unlock connect disconnect".split()
 )
+_OPEN_ONLY = re.compile(r"^\s*(?:open|launch|go to|switch to)\s+(?:the\s+)?(.+?)(?:\s+app)?\s*$", re.I)
 _REMOVES = re.compile(r"\s*(?:delete|remove|clear|erase)\b", re.I)
 _OBJECT_START = re.compile(r"^(?:the|a|an|my|his|her|their|our|\d|[A-Z])")
 _AND = re.compile(r"\s+and\s+", re.I)
@@ -169,7 +172,11 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
     subtasks: list[Subtask] = []
     last_output: str | None = None
     current_app: str | None = None
+    opened: str | None = None  # 'open Messages and send hi to Bob': the app the next step happens in
     for clause in clauses:
+        if (only := _OPEN_ONLY.match(clause)) and (named := _clause_app(only.group(1), apps)):
+            opened = named
+            continue
         source = _source_app(clause, apps)
         if source is not None:
             app = _clause_app(clause, apps, exclude=source[0])
@@ -182,10 +189,10 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
             subtasks.append(_subtask(len(subtasks) + 1, app, clause, (*earlier, value), ()))
             last_output, current_app = value, app
             continue
-        app = _clause_app(clause, apps)
+        app = _clause_app(clause, apps) or opened
         if app is None and choose_app is not None:
             app = choose_app(clause)
-        app = app or current_app
+        app, opened = app or current_app, None
         if app is None:
             raise PlanInvalid(f"no installed app matches {clause!r}; installed: {', '.join(apps)}")
         inputs = (last_output,) if last_output and _PRONOUNS.search(clause) else ()
@@ -195,6 +202,8 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
             last_output = outputs[0]
         subtasks.append(_subtask(len(subtasks) + 1, app, clause, inputs, outputs))
         current_app = app
+    if opened is not None:  # the task only opens an app
+        subtasks.append(_subtask(len(subtasks) + 1, opened, clauses[-1], (), ()))
     if not subtasks:
         raise PlanInvalid("the task is empty")
     return Plan(tuple(subtasks), source="fallback")

@@ -6,17 +6,20 @@ calling the model; otherwise the model picks under a schema whose enums are the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pocketpilot.devices.screen import Element, Screen
-from pocketpilot.planner.grounding import Candidates, element_key, element_spot, ground
+from pocketpilot.planner.evidence import missing_evidence
+from pocketpilot.planner.grounding import Candidates, element_key, element_spot, ground, words
 from pocketpilot.planner.prompts import render, template
 from pocketpilot.planner.reflect import effective
 from pocketpilot.planner.value_shapes import extract
 from pocketpilot.runtime.backend import Backend, Completion, Message
 from pocketpilot.runtime.errors import OutputParseError
+from pocketpilot.runtime.grammar import PRIOR_KEY
 
 VERBS = ("tap", "type", "scroll_down", "scroll_up", "back", "done")
 DONE_REJECTED = "not done yet"  # how the history marks a 'done' that subtask reflection refused
@@ -78,23 +81,38 @@ class Option:
     target: int  # an element id, FINISH or GO_BACK
     verb: str
     line: str
+    prior: float = 0.0  # log-weight from grounding, added to the model's preference for the letter
 
 
-def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: str | None = None) -> list[Option]:
+# The prior a tiny model's choice is weighed with (logit units; SmolLM2-135M's letter logits
+# differ by ~0.5-4). One goal word more on an element is worth PRIOR_PER_POINT * 2.
+PRIOR_PER_POINT = 0.5
+UNLIKELY = -3.0  # going back, or finishing while the goal shows no sign of being reached
+FINISH_MARGIN = 1.5  # when the last step visibly did what the goal names, acting again is less likely
+REPEATED = -2.0  # an element this subtask already used with an effect
+
+
+def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: str | None = None,
+            finish_likely: bool = False, used: frozenset[int] = frozenset()) -> list[Option]:
     """The lettered choices the model sees: values of the wanted shape first, then best match
-    first, then finish and back."""
-    rows: list[tuple[int, str, str]] = []
+    first, then finish and back; each with its grounding prior."""
+    scores = dict(zip((e.id for e in candidates.elements), candidates.scores, strict=False))
+    best = max(scores.values(), default=0.0)
+    rows: list[tuple[int, str, str, float]] = []
     for element in candidates.elements:
         verb = option_verb(element, reading=reading, can_type=bool(candidates.texts), shape=shape)
         if verb is not None:
-            rows.append((element.id, verb, f"{verb} {_name(element)}"))
+            prior = PRIOR_PER_POINT * (scores.get(element.id, best) - best)
+            prior += REPEATED if element.id in used else 0.0
+            prior -= FINISH_MARGIN if finish_likely and allow_done else 0.0
+            rows.append((element.id, verb, f"{verb} {_name(element)}", 0.0 if verb == "read" else prior))
     if shape is not None:
         rows.sort(key=lambda row: row[1] != "read")  # stable: keeps best-match order otherwise
     if allow_done:
-        rows.append((FINISH, "finish", "finish: the goal is complete"))
-    rows.append((GO_BACK, "go back", "go back"))
-    return [Option(letter, target, verb, f"{letter}) {text}")
-            for letter, (target, verb, text) in zip(LETTERS, rows, strict=False)]
+        rows.append((FINISH, "finish", "finish: the goal is complete", 0.0 if finish_likely else UNLIKELY))
+    rows.append((GO_BACK, "go back", "go back", UNLIKELY))
+    return [Option(letter, target, verb, f"{letter}) {text}", prior)
+            for letter, (target, verb, text, prior) in zip(LETTERS, rows, strict=False)]
 
 
 def _name(element: Element) -> str:
@@ -104,9 +122,10 @@ def _name(element: Element) -> str:
 
 
 def decision_schema(choices: list[Option], texts: tuple[str, ...]) -> dict:
+    choice = {"enum": [o.letter for o in choices], PRIOR_KEY: [round(o.prior, 3) for o in choices]}
     return {
         "type": "object",
-        "properties": {"choice": {"enum": [o.letter for o in choices]}, "text": {"enum": ["", *texts]}},
+        "properties": {"choice": choice, "text": {"enum": ["", *texts]}},
         "required": ["choice", "text"],
     }
 
@@ -119,6 +138,15 @@ def done_allowed(history: list[str]) -> bool:
         if effective(line):
             return True
     return True
+
+
+def _did_what_goal_names(history: list[str], goal: str) -> bool:
+    """The last step took effect on the page itself (a switch flipped, text typed, an item ticked),
+    on a control the goal names: the usual last step of a goal."""
+    if not history or not history[-1].endswith("-> content"):
+        return False
+    target = re.match(r"^\w+ (['\"])(.*?)\1", history[-1])
+    return bool(target) and bool(words(target.group(2)) & words(goal))
 
 
 def decide(
@@ -145,7 +173,11 @@ def decide(
         return suggestion  # memory leads; an action it already took here is left to the model
     hint_text = hints.render() if hints is not None and hasattr(hints, "render") else ""
     hint_text = hint_text[:MEMORY_HINT_CHARS]  # a hint, not a second screen: prefill is the cost
-    choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape)
+    finish_likely = _did_what_goal_names(history, goal) and missing_evidence(goal, values, screen, history) is None
+    used = {e.id for e in candidates.elements
+            if any(line.startswith(f"tap {e.label!r} -> ") and effective(line) for line in history)}
+    choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape,
+                      finish_likely=finish_likely, used=frozenset(used))
     lines = [o.line for o in choices]
     if candidates.texts:
         lines.append("Texts you can type: " + " | ".join(f'"{t}"' for t in candidates.texts))

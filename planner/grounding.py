@@ -32,6 +32,7 @@ MAX_TEXTS = 6
 class Candidates:
     elements: tuple[Element, ...]
     texts: tuple[str, ...]
+    scores: tuple[float, ...] = ()  # per element: how well it matches the goal (word overlap and role)
 
 
 def words(text: str) -> set[str]:
@@ -84,9 +85,10 @@ def ground(
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     # Best match first: a small model leans towards the first options it reads.
     chosen = [e for _, _, e in scored[:MAX_CANDIDATES]]
+    scores = tuple(score for score, _, _ in scored[:MAX_CANDIDATES])
     texts = [v for v in values.values() if v][:MAX_TEXTS]
     texts += [t for t in literals(goal) if t not in texts and t.lower() not in exclude_texts]
-    return Candidates(tuple(chosen), tuple(texts[:MAX_TEXTS]))
+    return Candidates(tuple(chosen), tuple(texts[:MAX_TEXTS]), scores)
 
 
 def _duplicate_switch(element: Element, screen: Screen) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.runtime.backend import Completion, Message, Usage
 from pocketpilot.runtime.errors import ContextOverflow, OutputParseError
-from pocketpilot.runtime.grammar import schema_to_gbnf
+from pocketpilot.runtime.grammar import enum_priors, schema_to_gbnf
 from pocketpilot.runtime.kv_slots import Slot, SlotPolicy, SlotTable
 from pocketpilot.runtime.llama_engine import LlamaConfig, LlamaEngine
 
@@ -61,6 +61,7 @@ class LlamaCppBackend:
         self.slots: SlotTable | None = None
         self._lock = threading.Lock()
         self._formatter: Any = None
+        self._short_pieces: dict[str, list[int]] | None = None  # for enum priors: piece -> token ids
         # program -> (rendered prompt + reply, its token ids as decoded): the next turn's prompt
         # extends this text, so its tokens are spliced on instead of re-tokenising the reply,
         # whose canonical tokenisation often differs from what the model sampled.
@@ -150,6 +151,7 @@ class LlamaCppBackend:
         seed: int = 0,
     ) -> Completion:
         gbnf = schema_to_gbnf(schema) if schema is not None else None
+        priors = enum_priors(schema)
         with self._lock:
             self.load()
             t0 = time.perf_counter()
@@ -172,8 +174,9 @@ class LlamaCppBackend:
             slot.tokens = list(tokens)
             slot.batched_upto = None
             self.slots.note_usage()
+            bias = self._token_bias(priors) if priors else None
             text, gen, finish, ttft, t_first = self._generate(
-                slot, gbnf, max_tokens, stop, temperature, seed, t0
+                slot, gbnf, max_tokens, stop, temperature, seed, t0, bias
             )
             n_gen = len(gen)
             slot.batched_upto = len(tokens)
@@ -231,8 +234,21 @@ class LlamaCppBackend:
         self.emit(Event("kv.share", {"program": slot.program, "from": best.program, "tokens": best_n}))
         return best_n
 
-    def _generate(self, slot, gbnf, max_tokens, stop, temperature, seed, t0):
-        chain = self.engine.sampler(temperature=temperature, seed=seed, gbnf=gbnf)
+    def _token_bias(self, priors: dict[str, float]) -> dict[int, float]:
+        """Token ids that spell a prior's enum value (alone or after a quote/space) -> its weight."""
+        if self._short_pieces is None:
+            pieces: dict[str, list[int]] = {}
+            for token in range(self.engine.n_vocab):
+                piece = self.engine.piece(token)
+                if 0 < len(piece) <= 4:
+                    key = piece.decode("utf-8", errors="ignore").lstrip(' "')
+                    pieces.setdefault(key, []).append(token)
+            self._short_pieces = pieces
+        top = max(priors.values())  # never lifts a token above the model's own logit: the grammar check stays cheap
+        return {t: w - top for value, w in priors.items() for t in self._short_pieces.get(value, [])}
+
+    def _generate(self, slot, gbnf, max_tokens, stop, temperature, seed, t0, bias=None):
+        chain = self.engine.sampler(temperature=temperature, seed=seed, gbnf=gbnf, bias=bias)
         out = bytearray()
         gen: list[int] = []
         n_gen, finish, ttft, t_first = 0, "length", 0.0, time.perf_counter()

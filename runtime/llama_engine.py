@@ -218,7 +218,12 @@ class LlamaEngine:
             raise KVRestoreError(f"llama.cpp rejected {len(data)} saved bytes for sequence {seq}")
 
     # -- sampling ----------------------------------------------------------------------------
-    def sampler(self, *, temperature: float, seed: int, gbnf: str | None) -> TokenSampler:
+    @property
+    def n_vocab(self) -> int:
+        return self._model.n_vocab()
+
+    def sampler(self, *, temperature: float, seed: int, gbnf: str | None,
+                bias: dict[int, float] | None = None) -> TokenSampler:
         grammar = None
         if gbnf is not None:
             from llama_cpp import llama_cpp
@@ -228,7 +233,7 @@ class LlamaEngine:
             )
             if not grammar:  # NULL: llama.cpp could not parse it (LlamaGrammar never checks)
                 raise SchemaError("llama.cpp rejected the grammar built from the schema")
-        return TokenSampler(self, grammar, temperature=temperature, seed=seed)
+        return TokenSampler(self, grammar, temperature=temperature, seed=seed, bias=bias)
 
     def seq_copy(self, src: int, dst: int, n_tokens: int) -> None:
         """Make ``dst`` hold the first ``n_tokens`` of ``src``.
@@ -255,7 +260,8 @@ class TokenSampler:
     Temperature > 0 uses llama.cpp's own chain.
     """
 
-    def __init__(self, engine: LlamaEngine, grammar: Any, *, temperature: float, seed: int) -> None:
+    def __init__(self, engine: LlamaEngine, grammar: Any, *, temperature: float, seed: int,
+                 bias: dict[int, float] | None = None) -> None:
         import numpy as np
         from llama_cpp import _internals, llama_cpp
 
@@ -277,12 +283,18 @@ class TokenSampler:
             chain.add_dist(seed)
             self._chain = chain
         self._one = (llama_cpp.llama_token_data * 1)()
+        # additive logit bias (greedy only): a caller's prior over enum choices
+        self._bias_ids = np.fromiter(bias.keys(), dtype=np.int64) if bias else None
+        self._bias_values = np.fromiter(bias.values(), dtype=np.float32) if bias else None
 
     def sample(self) -> int:
         ll, ctx = self._ll, self._engine._ctx.ctx
         if self._chain is not None:
             return self._chain.sample(self._engine._ctx, -1)  # samples and accepts
         logits = self._np.ctypeslib.as_array(ll.llama_get_logits_ith(ctx, -1), shape=(self._n_vocab,))
+        if self._bias_ids is not None:
+            logits = logits.copy()
+            logits[self._bias_ids] += self._bias_values
         token = int(logits.argmax())
         if self._grammar is not None:
             if not self._allowed(token, float(logits[token])):

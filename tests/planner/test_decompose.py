@@ -68,7 +68,35 @@ def test_value_read_from_another_app_becomes_its_own_subtask():
         ("Recipes", (), ("soup_recipe",)),
         ("Inbox", ("email", "soup_recipe"), ()),
     ]
-    assert plan.subtasks[1].goal == "find the soup recipe"
+    assert plan.subtasks[1].goal == "find the soup recipe in my Recipes"
+
+
+def test_a_clause_without_a_verb_shares_the_previous_one():
+    assert split_clauses("Turn off Wi-Fi, turn on Bluetooth, the dark theme, Do Not Disturb and Battery Saver, "
+                         "then set a 6:00 AM alarm") == [
+        "Turn off Wi-Fi", "turn on Bluetooth", "turn on the dark theme", "turn on Do Not Disturb",
+        "turn on Battery Saver", "set a 6:00 AM alarm"]
+
+
+def test_a_detail_without_a_verb_stays_with_its_step():
+    assert split_clauses("Add a contact Sam Lee, phone +1 555 0199, email sam@lee.io") == [
+        "Add a contact Sam Lee, phone +1 555 0199, email sam@lee.io"]
+
+
+def test_and_splits_only_between_steps():
+    assert split_clauses("Add Apples at $3.50 to the list and check off Eggs") == [
+        "Add Apples at $3.50 to the list", "check off Eggs"]
+    assert split_clauses("Text Ann salt and pepper") == ["Text Ann salt and pepper"]
+
+
+def test_an_app_named_in_the_singular_is_found():
+    plan = decompose_by_clauses("Write a note titled 'x' then check off Milk in Pantry", ["Notes", "Pantry"])
+    assert [(s.app, s.outputs) for s in plan.subtasks] == [("Notes", ()), ("Pantry", ())]
+
+
+def test_deleting_from_an_app_is_not_reading_from_it():
+    plan = decompose_by_clauses("Delete the Gym event from the Calendar", ["Calendar", "Notes"])
+    assert [(s.app, s.goal) for s in plan.subtasks] == [("Calendar", "Delete the Gym event from the Calendar")]
 
 
 def test_quoted_text_is_never_split():
