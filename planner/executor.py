@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pocketpilot.devices.screen import Element, Screen
-from pocketpilot.planner.evidence import missing_evidence
-from pocketpilot.planner.grounding import Candidates, element_key, element_spot, ground, words
+from pocketpilot.planner.evidence import missing_evidence, typed_texts
+from pocketpilot.planner.grounding import Candidates, element_key, element_spot, ground, text_affinity, words
 from pocketpilot.planner.prompts import render, template
 from pocketpilot.planner.reflect import effective
 from pocketpilot.planner.value_shapes import extract
@@ -66,8 +66,10 @@ def option_verb(element: Element, *, reading: bool, can_type: bool, shape: str |
     """What choosing ``element`` does; None when it does nothing useful for this subtask."""
     if reading and shape is not None and extract(shape, element.label or element.text):
         return "read"  # it shows the kind of value the subtask must read
+    if element.editable and reading and element.text and not can_type:
+        return "read"  # a field's content (a note's body) is the value
     if element.editable:
-        return "type into" if can_type else "tap"
+        return "type" if can_type else "tap"
     if element.clickable or element.long_clickable or element.checkable:
         return "tap"
     if element.scrollable:
@@ -82,6 +84,7 @@ class Option:
     verb: str
     line: str
     prior: float = 0.0  # log-weight from grounding, added to the model's preference for the letter
+    text: str = ""  # what a "type" option types
 
 
 # The prior a tiny model's choice is weighed with (logit units; SmolLM2-135M's letter logits
@@ -90,29 +93,47 @@ PRIOR_PER_POINT = 0.5
 UNLIKELY = -3.0  # going back, or finishing while the goal shows no sign of being reached
 FINISH_MARGIN = 1.5  # when the last step visibly did what the goal names, acting again is less likely
 REPEATED = -2.0  # an element this subtask already used with an effect
+MAX_TYPING_OPTIONS = 5  # (text, field) pairs offered, the likeliest first
 
 
 def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: str | None = None,
-            finish_likely: bool = False, used: frozenset[int] = frozenset()) -> list[Option]:
+            finish_likely: bool = False, used: frozenset[int] = frozenset(),
+            typed: frozenset[str] = frozenset(), affinity: Callable[[str, Element], float] | None = None,
+            ) -> list[Option]:
     """The lettered choices the model sees: values of the wanted shape first, then best match
-    first, then finish and back; each with its grounding prior."""
+    first (typing as explicit text-into-field pairs), then finish and back; each with its prior."""
     scores = dict(zip((e.id for e in candidates.elements), candidates.scores, strict=False))
     best = max(scores.values(), default=0.0)
-    rows: list[tuple[int, str, str, float]] = []
+    rows: list[tuple[int, str, str, float, str]] = []
+    typing: list[tuple[int, str, str, float, str]] = []
     for element in candidates.elements:
         verb = option_verb(element, reading=reading, can_type=bool(candidates.texts), shape=shape)
-        if verb is not None:
-            prior = PRIOR_PER_POINT * (scores.get(element.id, best) - best)
-            prior += REPEATED if element.id in used else 0.0
-            prior -= FINISH_MARGIN if finish_likely and allow_done else 0.0
-            rows.append((element.id, verb, f"{verb} {_name(element)}", 0.0 if verb == "read" else prior))
+        if verb is None:
+            continue
+        prior = PRIOR_PER_POINT * (scores.get(element.id, best) - best)
+        prior += REPEATED if element.id in used else 0.0
+        prior -= FINISH_MARGIN if finish_likely and allow_done else 0.0
+        if verb == "type":
+            for text in candidates.texts:
+                fit = affinity(text, element) if affinity is not None else 0.0
+                again = REPEATED if text in typed else 0.0
+                typing.append((element.id, verb, f"type {_quoted(text)} into {_name(element)}", prior + fit + again,
+                               text))
+            continue
+        rows.append((element.id, verb, f"{verb} {_name(element)}", 0.0 if verb == "read" else prior, ""))
+    typing.sort(key=lambda row: -row[3])
+    rows = sorted([*rows, *typing[:MAX_TYPING_OPTIONS]], key=lambda row: -row[3])
     if shape is not None:
         rows.sort(key=lambda row: row[1] != "read")  # stable: keeps best-match order otherwise
     if allow_done:
-        rows.append((FINISH, "finish", "finish: the goal is complete", 0.0 if finish_likely else UNLIKELY))
-    rows.append((GO_BACK, "go back", "go back", UNLIKELY))
-    return [Option(letter, target, verb, f"{letter}) {text}", prior)
-            for letter, (target, verb, text, prior) in zip(LETTERS, rows, strict=False)]
+        rows.append((FINISH, "finish", "finish: the goal is complete", 0.0 if finish_likely else UNLIKELY, ""))
+    rows.append((GO_BACK, "go back", "go back", UNLIKELY, ""))
+    return [Option(letter, target, verb, f"{letter}) {line}", prior, text)
+            for letter, (target, verb, line, prior, text) in zip(LETTERS, rows, strict=False)]
+
+
+def _quoted(text: str) -> str:
+    return '"' + " ".join(text.split())[:60].replace('"', "'") + '"'
 
 
 def _name(element: Element) -> str:
@@ -121,13 +142,9 @@ def _name(element: Element) -> str:
     return '"' + " ".join(label.split())[:60].replace('"', "'") + '"' + state
 
 
-def decision_schema(choices: list[Option], texts: tuple[str, ...]) -> dict:
+def decision_schema(choices: list[Option]) -> dict:
     choice = {"enum": [o.letter for o in choices], PRIOR_KEY: [round(o.prior, 3) for o in choices]}
-    return {
-        "type": "object",
-        "properties": {"choice": choice, "text": {"enum": ["", *texts]}},
-        "required": ["choice", "text"],
-    }
+    return {"type": "object", "properties": {"choice": choice}, "required": ["choice"]}
 
 
 def done_allowed(history: list[str]) -> bool:
@@ -166,8 +183,10 @@ def decide(
 ) -> Decision:
     """One step. ``reading``: the subtask must read a value, so plain text can be pointed at."""
     suggested_id = _suggested_element(hints)
+    last_effective = next((line for line in reversed(history) if effective(line)), "")
     candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id,
-                        exclude_texts=frozenset({app.lower()}) if app else frozenset())
+                        exclude_texts=frozenset({app.lower()}) if app else frozenset(),
+                        after_typing=last_effective.startswith("type "))
     suggestion = _memory_suggestion(hints, screen, blocked, candidates.texts)
     if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
         return suggestion  # memory leads; an action it already took here is left to the model
@@ -176,11 +195,11 @@ def decide(
     finish_likely = _did_what_goal_names(history, goal) and missing_evidence(goal, values, screen, history) is None
     used = {e.id for e in candidates.elements
             if any(line.startswith(f"tap {e.label!r} -> ") and effective(line) for line in history)}
+    typed = frozenset(typed_texts(history))
     choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape,
-                      finish_likely=finish_likely, used=frozenset(used))
+                      finish_likely=finish_likely, used=frozenset(used), typed=typed,
+                      affinity=lambda text, field: text_affinity(text, field, goal, values))
     lines = [o.line for o in choices]
-    if candidates.texts:
-        lines.append("Texts you can type: " + " | ".join(f'"{t}"' for t in candidates.texts))
     user = render(
         "executor_user",
         goal=goal,
@@ -194,8 +213,8 @@ def decide(
         completion = backend.complete(
             program,
             [Message("system", template("executor")), Message("user", user)],
-            schema=decision_schema(choices, candidates.texts),
-            max_tokens=32,
+            schema=decision_schema(choices),
+            max_tokens=16,
             temperature=0.0,
         )
     except OutputParseError as exc:  # the model's mistake: this step does nothing, the loop goes on
@@ -211,7 +230,6 @@ def decision_from_choice(parsed: dict, choices: list[Option], candidates: Candid
                          screen: Screen | None = None) -> Decision:
     """Turn the model's pick into a step: the option's verb decides tap, type, scroll or read."""
     option = next(o for o in choices if o.letter == parsed["choice"])
-    text = parsed.get("text", "")
     if option.target == FINISH:
         return Decision("done")
     if option.target == GO_BACK:
@@ -220,8 +238,8 @@ def decision_from_choice(parsed: dict, choices: list[Option], candidates: Candid
     verb = option.verb
     key, label = element_key(element), element.label
     spot = element_spot(element, screen)
-    if verb == "type into":
-        return Decision("type", element.id, text=text or candidates.texts[0], key=key, label=label, spot=spot)
+    if verb == "type":
+        return Decision("type", element.id, text=option.text, key=key, label=label, spot=spot)
     if verb == "scroll down":
         return Decision("scroll_down", element.id, key=key, label=label, spot=spot)
     if verb == "read":

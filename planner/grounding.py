@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from pocketpilot.devices.screen import Element, Screen
+from pocketpilot.planner.value_shapes import SHAPE_HINTS, SHAPES, extract
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -26,6 +27,12 @@ _LITERALS = (
 _SENTENCE_START = re.compile(r"(?:^|[.!?;,]\s*)$")
 MAX_CANDIDATES = 10
 MAX_TEXTS = 6
+# Words of generic Android UI, not of any app: a goal that makes something starts from a control
+# that creates; text just typed is kept by a control that commits it.
+CREATE_GOAL = frozenset("create add new write compose make take set start".split())
+CREATES = frozenset("create add new compose take plus write".split()) | {"+"}
+COMMITS = frozenset("save done ok send add create confirm apply set start submit".split())
+MIN_VISIBLE_PX = 40  # a row cut off at the screen edge is a poor target
 
 
 @dataclass(frozen=True)
@@ -63,8 +70,10 @@ def ground(
     blocked: set[str] = frozenset(),
     suggested: int | None = None,
     exclude_texts: frozenset[str] = frozenset(),
+    after_typing: bool = False,
 ) -> Candidates:
-    """The elements worth offering (best first, ids unchanged) and the texts worth typing."""
+    """The elements worth offering (best first, ids unchanged) and the texts worth typing.
+    ``after_typing``: the last step typed text, so controls that commit it rank higher."""
     wanted = words(goal) | set().union(*(words(v) for v in values.values())) if values else words(goal)
     wanted -= set().union(*(words(t) for t in exclude_texts)) if exclude_texts else set()  # the app's own name
     scored: list[tuple[float, int, Element]] = []
@@ -81,6 +90,7 @@ def ground(
             score += 0.25 if overlap else -1.0  # plain text is only worth it when it matches
         if element.id == suggested:
             score += 5.0
+        score += _role_bonus(element, goal, after_typing)
         scored.append((score, -element.id, element))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     # Best match first: a small model leans towards the first options it reads.
@@ -89,6 +99,51 @@ def ground(
     texts = [v for v in values.values() if v][:MAX_TEXTS]
     texts += [t for t in literals(goal) if t not in texts and t.lower() not in exclude_texts]
     return Candidates(tuple(chosen), tuple(texts[:MAX_TEXTS]), scores)
+
+
+AFFINITY = 1.5  # a text whose own name, lead-in word or shape names the field ("titled Code" -> Title)
+ROLE_FIT = 0.75  # quoted words go in a body, a name in a name/recipient/search field
+BODY_FIELDS = frozenset("message text note body content description comment".split())
+NAME_FIELDS = frozenset("name to recipient search contact find".split())
+
+
+def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) -> float:
+    """How surely ``text`` belongs in ``field``: the words that name it (its value's name, the word
+    just before it in the goal, the kind of value it is) share a stem with the field's label."""
+    label_text = f"{field.label} {field.desc} {field.resource_id.split('/')[-1]}"
+    label, label_words = _stems(label_text), set(_WORD.findall(label_text.lower()))
+    names = " ".join(name.replace("_", " ") for name, value in values.items() if value == text)
+    at = goal.lower().find(text.lower())
+    before = goal[:at].split() if at > 0 else []
+    lead = before[-1].strip("'\"").lower() if before else ""
+    if lead and lead not in _STOP:
+        names += f" {lead}"  # 'titled Code', 'saying ...'; not 'to Bob', where 'to' says nothing
+    shape = next((s for s in SHAPES if extract(s, text) == text.strip()), None)
+    names += " " + " ".join(SHAPE_HINTS.get(shape, ()))
+    fit = AFFINITY if _stems(names) & label else 0.0
+    quoted = at > 0 and goal[at - 1] in "'\""
+    name_like = not quoted and shape is None and text[:1].isupper()
+    roles = BODY_FIELDS if quoted else NAME_FIELDS if name_like else frozenset()
+    return fit + (ROLE_FIT if label_words & roles else 0.0)
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:4] for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _role_bonus(element: Element, goal: str, after_typing: bool) -> float:
+    name = {w for w in _WORD.findall(f"{element.label} {element.desc}".lower())} | (
+        {"+"} if element.label.strip() == "+" else set())
+    bonus = 0.0
+    if element.actionable and not element.editable:
+        first = goal.split()[0].lower() if goal.split() else ""
+        if first in CREATE_GOAL and name & CREATES:
+            bonus += 1.5
+        if after_typing and name & COMMITS:
+            bonus += 2.0
+    if element.bounds.height < MIN_VISIBLE_PX:
+        bonus -= 1.5
+    return bonus
 
 
 def _duplicate_switch(element: Element, screen: Screen) -> bool:

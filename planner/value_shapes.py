@@ -19,7 +19,7 @@ SHAPES: dict[str, re.Pattern] = {
         r"\b\d+\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)*\s(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Lane|Ln|Dr|Drive|Way)\b"
     ),
 }
-_NAME_HINTS = {
+SHAPE_HINTS = {
     "phone": ("phone", "number", "mobile", "tel"),
     "email": ("email", "mail"),
     "time": ("time", "hour", "when"),
@@ -32,7 +32,7 @@ _NAME_HINTS = {
 def shape_of(name: str) -> str | None:
     """The value kind an output name asks for, e.g. ``bob_phone_number`` → ``phone``."""
     words = set(re.split(r"[_\W]+", name.lower()))
-    for shape, hints in _NAME_HINTS.items():
+    for shape, hints in SHAPE_HINTS.items():
         if words & set(hints):
             return shape
     return None

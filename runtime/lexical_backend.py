@@ -19,7 +19,9 @@ from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.runtime.backend import Completion, Message, Usage
 
 _WORD = re.compile(r"[a-z0-9]+")
-_OPTION = re.compile(r'^([A-Z])\) (tap|type into|scroll down|read|finish|go back)(?:: | )?(?:"([^"]*)")?', re.M)
+_OPTION = re.compile(
+    r'^([A-Z])\) (tap|type|scroll down|read|finish|go back)(?:: | )?(?:"([^"]*)")?(?: into "([^"]*)")?', re.M
+)
 
 
 def _words(text: str) -> set[str]:
@@ -81,17 +83,17 @@ class LexicalBackend:
         goal_words = _words(goal.group(1) if goal else "")
         done = history.group(1) if history else ""
         allowed = set(props["choice"]["enum"])
-        texts = [t for t in props["text"]["enum"] if t]
         options = [(m.group(1), m.group(2), m.group(3) or "") for m in _OPTION.finditer(last)
                    if m.group(1) in allowed]
+        texts = list(dict.fromkeys(text for _, verb, text in options if verb == "type"))
         finish = next((letter for letter, verb, _ in options if verb == "finish"), None)
         back = next(letter for letter, verb, _ in options if verb == "go back")
         steps = [step.strip() for step in done.split(";") if "->" in step]
         worked = [step for step in steps if step.endswith(("-> page", "-> content"))]
         untyped = [t for t in texts if repr(t) not in done] if not any(x.startswith("type ") for x in steps) else []
-        for choice, verb, _label in options:
-            if verb == "type into" and untyped:
-                return {"choice": choice, "text": untyped[0]}
+        for choice, verb, text in options:
+            if verb == "type" and text in untyped:
+                return {"choice": choice}
         def best(verbs: set[str]) -> tuple[int, str] | None:
             scored = [(len(goal_words & _words(label)), choice) for choice, verb, label in options
                       if verb in verbs and label and repr(label) not in done]
@@ -99,10 +101,10 @@ class LexicalBackend:
         for verbs in ({"read"}, {"tap"}):
             pick = best(verbs)
             if pick is not None:
-                return {"choice": pick[1], "text": ""}
+                return {"choice": pick[1]}
         if worked and finish:
-            return {"choice": finish, "text": ""}
+            return {"choice": finish}
         scroll = [choice for choice, verb, _ in options if verb == "scroll down"]
         if scroll and done.count("scroll") < 3:
-            return {"choice": scroll[0], "text": ""}
-        return {"choice": finish or back, "text": ""}
+            return {"choice": scroll[0]}
+        return {"choice": finish or back}

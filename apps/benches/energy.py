@@ -1,14 +1,15 @@
 """``pocketpilot bench energy``: static_max vs static_min vs the adaptive policy, side by side.
 
-Each policy runs the same task set on its own virtual phone whose battery drains and whose
-temperature rises with the inference load (every LLM call's CPU seconds are reported to the
-phone through ``add_load``). Energy is what ``EnergyMeter`` accounts for the task spans: RAPL
-where readable, else the power model (``energy_kind`` says which).
+Each policy runs the same scenario files, in order, on virtual phones that share one battery:
+it drains, and the temperature rises with the inference load (every LLM call's CPU seconds are
+reported to the phone through ``add_load``). The context changes as in a day of use: the phone is
+on its charger for the first ``--plugged`` scenarios, then unplugged. Energy is what
+``EnergyMeter`` accounts for the task spans: RAPL where readable, else the power model
+(``energy_kind`` says which). Success is the scenario's own judge on the phone's final state.
 
-Backends: ``costed`` (default) lets ``LexicalBackend`` decide and has the bundled SmolLM2 run the
-same prompts under each configuration (prefill + the reply's length, capped at max_tokens), so
-success is comparable and the compute is real; ``llama`` lets the model decide too; ``lexical``
-runs no model at all.
+Backends: ``llama`` (default) lets the bundled model decide under each configuration, so a
+configuration's effect on quality shows; ``costed`` lets ``LexicalBackend`` decide while the model
+runs the same prompts for their compute; ``lexical`` runs no model at all.
 """
 
 from __future__ import annotations
@@ -17,19 +18,23 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pocketpilot.apps.scenarios.explored import explored_db, memory_copy
+from pocketpilot.apps.scenarios.format import Scenario, ScenarioError, load_scenarios
+from pocketpilot.apps.scenarios.outcome import judge
+from pocketpilot.devices.errors import PocketpilotError
 from pocketpilot.devices.events import Event, EventCollector
 from pocketpilot.devices.virtual.phone import VirtualPhone
+from pocketpilot.memory import GraphMemory
 from pocketpilot.planner.agent import Agent
 from pocketpilot.planner.graph import Seams
-from pocketpilot.planner.state import Budget
 from pocketpilot.runtime.backend import Backend, Completion, Message
 from pocketpilot.runtime.energy.accounting import EnergyMeter, MeteredDevice
 from pocketpilot.runtime.energy.config_space import Perception, RuntimeConfig, UserPrefs
@@ -41,21 +46,7 @@ from pocketpilot.runtime.energy.switcher import Switcher
 
 POLICIES = ("static_max", "static_min", "adaptive")
 START_BATTERY = {"level": 55.0, "temp_c": 37.0}  # a phone already warm from use
-
-
-@dataclass(frozen=True)
-class Task:
-    text: str
-    check: Callable[[dict], bool]  # over VirtualPhone.state_dict()
-
-
-# Built in until the scenario suite (apps/scenarios) lands; predicates read the phone's state.
-TASKS = (
-    Task("Open Battery and tap Battery Saver in Settings", lambda s: s["settings"]["battery_saver"]),
-    Task("Open Display and turn on Dark theme in Settings", lambda s: s["settings"]["dark_theme"]),
-    Task("Open Sound and turn on Do Not Disturb in Settings", lambda s: s["settings"]["dnd"]),
-    Task("Open Connected devices and tap Use Bluetooth in Settings", lambda s: s["settings"]["bluetooth"]),
-)
+DEFAULT_SCENARIOS = Path("scenarios") / "atomic"
 
 
 def static_configs(cpus: int) -> dict[str, RuntimeConfig]:
@@ -102,7 +93,8 @@ def backend_factory(kind: str) -> Callable[[RuntimeConfig], Backend]:
     return make
 
 
-def run_policy(name: str, tasks: Sequence[Task], kind: str, cpus: int, log: Callable[[str], None]) -> dict[str, Any]:
+def run_policy(name: str, scenarios: Sequence[Scenario], kind: str, cpus: int, plugged: int,
+               log: Callable[[str], None]) -> dict[str, Any]:
     events = EventCollector()
     counter = RaplCounter(HostSensors())
     measured = counter.joules() is not None
@@ -115,8 +107,10 @@ def run_policy(name: str, tasks: Sequence[Task], kind: str, cpus: int, log: Call
               else ReconfigPolicy(prefs, profiler, on_event=events))
     backends: OrderedDict = OrderedDict()
     successes, switches = [], 0
-    for task in tasks:
-        phone = VirtualPhone({"battery": battery})
+    for number, scenario in enumerate(scenarios):
+        battery = {**battery, "charging": number < plugged}
+        phone = VirtualPhone({**scenario.state, "battery": battery}, variant=scenario.variant, seed=scenario.seed)
+        before = phone.state_dict()
 
         def sink(event: Event, phone: VirtualPhone = phone) -> None:
             events(event)
@@ -128,20 +122,30 @@ def run_policy(name: str, tasks: Sequence[Task], kind: str, cpus: int, log: Call
         device = MeteredDevice(phone, meter)
         switcher = Switcher(policy, make, device, meter, profiler, on_event=sink)
         switcher.backends = backends  # engines stay loaded across tasks, as in one long session
-        seams = switcher.attach(Seams(backend=None, device=device, on_event=sink, budget=Budget(total_steps=16)))
+        steps, error = 0, False
         with tempfile.TemporaryDirectory(prefix="pocketpilot-energy-") as tmp:
-            agent = Agent(seams, Path(tmp) / "checkpoints.sqlite")
+            memory = GraphMemory(memory_copy(explored_db(scenario.variant), Path(tmp)))
+            seams = switcher.attach(Seams(backend=None, device=device, memory=memory, on_event=sink,
+                                          policy=scenario.sensitive.to_policy(), budget=scenario.budget.to_budget()))
+            approve = scenario.sensitive.answer == "approve"
+            agent = Agent(seams, Path(tmp) / "checkpoints.sqlite", confirm=lambda request, approve=approve: approve)
             try:
-                agent.run(task.text)
+                steps = agent.run(scenario.task, run_id=scenario.id).steps
+            except PocketpilotError as exc:  # a scenario's failure, not the bench's
+                error = True
+                log(f"{name}: {scenario.id}: {type(exc).__name__}: {exc}")
             finally:
                 agent.close()
+                memory.close()
         switcher.finish()
         switches += switcher.switches
         state = phone.state_dict()
-        battery = state["battery"]
-        successes.append(bool(task.check(state)))
-        log(f"{name}: {task.text!r} -> {'ok' if successes[-1] else 'FAIL'}; battery {battery['level']:.2f}% "
-            f"{battery['temp_c']:.1f}C; config {switcher.backend.config.key}")
+        battery = {k: state["battery"][k] for k in ("level", "temp_c")}
+        verdict = judge(scenario, before, state, budget_spent=steps >= scenario.budget.total_steps, error=error)
+        successes.append(verdict.success)
+        log(f"{name}: {scenario.id} -> {'ok' if verdict.success else 'FAIL'}; battery {battery['level']:.2f}% "
+            f"{battery['temp_c']:.1f}C {'charging' if number < plugged else 'unplugged'}; "
+            f"config {switcher.backend.config.key}")
     for backend in backends.values():
         if hasattr(backend, "close"):
             backend.close()
@@ -175,16 +179,23 @@ def _thermal_rank(name: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     cpus = args.threads or os.cpu_count() or 1
-    tasks = TASKS[: args.tasks] if args.tasks else TASKS
+    paths = args.paths or [DEFAULT_SCENARIOS]
+    try:
+        scenarios = load_scenarios(paths)
+    except ScenarioError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    scenarios = scenarios[: args.tasks] if args.tasks else scenarios
     started = time.time()
-    policies = {name: run_policy(name, tasks, args.backend, cpus, print) for name in POLICIES}
+    policies = {name: run_policy(name, scenarios, args.backend, cpus, args.plugged, print) for name in POLICIES}
     base = policies["static_max"]
     adaptive = policies["adaptive"]
     report = {
         "backend": args.backend,
         "power_profile": PROFILES["phone-big-core"].to_dict(),
-        "tasks": [t.text for t in tasks],
+        "scenarios": [s.id for s in scenarios],
         "start_battery": START_BATTERY,
+        "plugged_scenarios": args.plugged,
         "static_configs": {k: v.key for k, v in static_configs(cpus).items()},
         "policies": policies,
         "energy_saving_vs_static_max": round(1 - adaptive["energy_j"] / max(base["energy_j"], 1e-9), 4),
@@ -201,8 +212,10 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("energy", help="static_max / static_min / adaptive energy on the virtual phone")
     p.add_argument("--json", type=Path, required=True, dest="json_path", metavar="FILE")
-    p.add_argument("--backend", choices=("costed", "llama", "lexical"), default="costed",
-                   help="costed (default): lexical decisions + the bundled model's real compute")
-    p.add_argument("--tasks", type=int, default=0, help="run only the first N built-in tasks")
+    p.add_argument("paths", nargs="*", type=Path, help=f"scenario files or directories (default: {DEFAULT_SCENARIOS})")
+    p.add_argument("--backend", choices=("llama", "costed", "lexical"), default="llama",
+                   help="llama (default): the bundled model decides under each configuration")
+    p.add_argument("--tasks", type=int, default=0, help="run only the first N scenarios")
+    p.add_argument("--plugged", type=int, default=2, help="scenarios run on the charger before it is unplugged")
     p.add_argument("--threads", type=int, default=0, help="static_max threads (default: all cores)")
     p.set_defaults(handler=run)

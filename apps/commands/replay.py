@@ -59,7 +59,7 @@ def replay_command(args: argparse.Namespace) -> int:
     configs = [ReplayConfig(mode=m, backend=args.backend, model=args.model,
                             recordings=str(args.recordings) if args.recordings else None,
                             memory=None if args.memory == "none" else args.memory) for m in modes]
-    summary = summarize(run_all(scenarios, configs, workers=args.workers))
+    summary = summarize(run_all(scenarios, configs, workers=args.workers, on_result=_progress))
     if args.json is not None:
         text = json.dumps(summary, indent=2)
         if str(args.json) == "-":
@@ -73,6 +73,12 @@ def replay_command(args: argparse.Namespace) -> int:
     if str(args.json) != "-":
         _print(summary)
     return 0
+
+
+def _progress(result, done: int, total: int) -> None:
+    verdict = "ok" if result.success else f"FAIL ({result.failure_kind})"
+    print(f"[{done}/{total}] {result.config} {result.scenario}: {verdict}, {result.steps} steps, "
+          f"{result.llm_calls} LLM calls, {result.seconds:.1f}s", file=sys.stderr, flush=True)
 
 
 def _print(summary: dict) -> None:

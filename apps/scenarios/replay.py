@@ -8,6 +8,7 @@ import os
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -161,17 +162,30 @@ def _run_pair(pair: tuple[Scenario, ReplayConfig]) -> ScenarioResult:
 
 
 def run_all(
-    scenarios: list[Scenario], configs: list[ReplayConfig], *, workers: int | None = None
+    scenarios: list[Scenario], configs: list[ReplayConfig], *, workers: int | None = None,
+    on_result: Callable[[ScenarioResult, int, int], None] | None = None,
 ) -> list[ScenarioResult]:
-    """Every scenario under every config, in input order; model backends run in worker processes."""
+    """Every scenario under every config, in input order; model backends run in worker processes.
+    ``on_result(result, done, total)`` hears of each result as it comes (progress for long runs)."""
     pairs = [(s, c) for c in configs for s in scenarios]
     heavy = any(c.backend == "llama" for c in configs)
     count = workers or (min(os.cpu_count() or 1, 2) if heavy else 1)
+    results: list[ScenarioResult] = []
+
+    def note(result: ScenarioResult) -> None:
+        results.append(result)
+        if on_result is not None:
+            on_result(result, len(results), len(pairs))
+
     if count <= 1:
-        return [_run_pair(p) for p in pairs]
+        for pair in pairs:
+            note(_run_pair(pair))
+        return results
     pool = ProcessPoolExecutor if heavy else ThreadPoolExecutor
     with pool(max_workers=count) as executor:
-        return list(executor.map(_run_pair, pairs))
+        for result in executor.map(_run_pair, pairs):
+            note(result)
+    return results
 
 
 _FIELDS = ("success_rate", "avg_steps", "avg_llm_calls", "avg_prompt_tokens", "avg_seconds", "avg_energy_j")
