@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pocketpilot.planner.errors import PlanInvalid
 from pocketpilot.planner.plan import Plan, Subtask, name_words, plan_from_model, plan_schema
 from pocketpilot.planner.prompts import render, template
+from pocketpilot.planner.vocabulary import VERBS as _VERBS
 from pocketpilot.runtime.backend import Backend, Message
 from pocketpilot.runtime.errors import OutputParseError
 
@@ -24,15 +25,6 @@ _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*'(?!\w))")
 _FROM_APP = re.compile(r"\bfrom\s+(?:my\s+|the\s+)?((?:[\w&'-]+\s*){1,3})", re.I)
 _READ_VERBS = ("find", "look up", "lookup", "get", "read", "check", "copy", "see", "search")
 _PRONOUNS = re.compile(r"\b(him|her|them|it|that|this|those|the same)\b", re.I)
-# Imperatives that open a step of a phone task (plain English, no app's vocabulary): a clause that
-# opens with none of them continues the previous one ("turn on Bluetooth, the dark theme").
-_VERBS = frozenset(
-    "add book call change check clear copy create delete disable edit enable find get go "
-    "install look make mark move open pay play put read remember reply save schedule "
-    "search see select send set share show start stop switch take text toggle turn type use write "
-    "tap press click choose pick scroll swipe dial mute unmute pause resume rename archive star pin "
-    "download upload forward buy order sign log launch close hide lock unlock connect disconnect".split()
-)
 _OPEN_ONLY = re.compile(r"^\s*(?:open|launch|go to|switch to)\s+(?:the\s+)?(.+?)(?:\s+app)?\s*$", re.I)
 _REMOVES = re.compile(r"\s*(?:delete|remove|clear|erase)\b", re.I)
 _OBJECT_START = re.compile(r"^(?:the|a|an|my|his|her|their|our|\d|[A-Z])")
@@ -253,6 +245,8 @@ def _source_app(clause: str, apps: list[str]) -> tuple[str, str, str] | None:
         before = clause[: match.start()]
         determiner = re.search(r".*\b((?:the|my|a|an)\b.*)$", before, re.I)  # the last one: its object
         what = (determiner.group(1) if determiner else " ".join(before.split()[-2:])).strip(" ,") or "the value"
-        where = clause[match.start():].split(None, 1)[1].split(",")[0].strip()  # 'my Plumber note'
+        n = next(n for n in range(1, len(span) + 1) if _named_app(" ".join(span[:n]), apps))
+        lead = clause[match.start():].split()[1].lower()
+        where = " ".join(([lead] if lead in {"my", "the"} else []) + span[:n])  # 'my Plumber note'
         return app, what, where
     return None

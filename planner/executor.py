@@ -195,7 +195,9 @@ def decide(
     finish_likely = _did_what_goal_names(history, goal) and missing_evidence(goal, values, screen, history) is None
     used = {e.id for e in candidates.elements
             if any(line.startswith(f"tap {e.label!r} -> ") and effective(line) for line in history)}
-    typed = frozenset(typed_texts(history))
+    # text typed already, or shown by the page itself (we are in Mom's chat: 'Mom' needs no typing)
+    shown = {e.label.strip().lower() for e in screen.elements if not e.editable and e.label}
+    typed = frozenset(typed_texts(history)) | {t for t in candidates.texts if t.lower() in shown}
     choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape,
                       finish_likely=finish_likely, used=frozenset(used), typed=typed,
                       affinity=lambda text, field: text_affinity(text, field, goal, values))
@@ -262,6 +264,8 @@ def _memory_suggestion(hints: Any, screen: Screen, blocked: set[str], texts: tup
     if suggestion is None or getattr(suggestion, "match", 1.0) < CONFIDENT_MATCH:
         return None
     reliability = getattr(suggestion, "reliability", 0.0)
+    if getattr(suggestion, "reason", "") != "task":
+        return None  # a path to a page that merely resembles the goal only weighs the options
     if getattr(suggestion, "reason", "") == "task":
         # A recorded path that achieved this subtask: judge it per step (geometric mean), since
         # a long path seen once multiplies into a low whole-path probability.

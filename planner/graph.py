@@ -377,7 +377,7 @@ def repeats_effective_step(decision: Decision, history: list[str], spots: list[s
     the same step as recorded, or the same control on the same page (its label may have changed)."""
     if decision.verb not in {"tap", "type"}:
         return False
-    if decision.spot and f"{decision.verb}|{decision.spot}" in spots:
-        return True
+    if decision.verb == "tap" and decision.spot and f"tap|{decision.spot}" in spots:
+        return True  # the same control, though its label changed (a switch's summary)
     step = decision.describe() + " -> "
     return any(line.startswith(step) and not line.endswith("-> none") for line in history)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.value_shapes import SHAPE_HINTS, SHAPES, extract
+from pocketpilot.planner.vocabulary import VERBS
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -29,10 +30,11 @@ MAX_CANDIDATES = 10
 MAX_TEXTS = 6
 # Words of generic Android UI, not of any app: a goal that makes something starts from a control
 # that creates; text just typed is kept by a control that commits it.
-CREATE_GOAL = frozenset("create add new write compose make take set start".split())
+CREATE_GOAL = frozenset("create add new write compose make take set start save".split())
 CREATES = frozenset("create add new compose take plus write".split()) | {"+"}
 COMMITS = frozenset("save done ok send add create confirm apply set start submit".split())
 MIN_VISIBLE_PX = 40  # a row cut off at the screen edge is a poor target
+SUGGESTED = 3.0  # memory's next step towards a page like the goal: a strong hint, not an order
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,9 @@ def literals(text: str) -> list[str]:
         for match in pattern.finditer(text):
             value = next((g for g in match.groups() if g), "").strip()
             if pattern is _LITERALS[-1]:  # a capitalised run: "Find Bob" -> "Bob"
-                if _SENTENCE_START.search(text[: match.start()]) and " " not in value:
-                    continue  # "Send a message ...": capitalised because it starts the sentence
+                if _SENTENCE_START.search(text[: match.start()]):
+                    # capitalised because it starts the sentence: "Send a ...", "Text Mom" -> "Mom"
+                    value = value.split(" ", 1)[1] if " " in value else ""
                 value = " ".join(w for w in value.split() if w.lower() not in _STOP)
             if value and value.lower() not in _STOP and not any(value in earlier for earlier in found):
                 found.append(value)
@@ -89,7 +92,7 @@ def ground(
         else:
             score += 0.25 if overlap else -1.0  # plain text is only worth it when it matches
         if element.id == suggested:
-            score += 5.0
+            score += SUGGESTED
         score += _role_bonus(element, goal, after_typing)
         scored.append((score, -element.id, element))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
@@ -116,8 +119,8 @@ def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) 
     at = goal.lower().find(text.lower())
     before = goal[:at].split() if at > 0 else []
     lead = before[-1].strip("'\"").lower() if before else ""
-    if lead and lead not in _STOP:
-        names += f" {lead}"  # 'titled Code', 'saying ...'; not 'to Bob', where 'to' says nothing
+    if lead and lead not in _STOP and lead not in VERBS:
+        names += f" {lead}"  # 'titled Code', 'saying ...'; not 'to Bob' or 'Text Mom', which name no field
     shape = next((s for s in SHAPES if extract(s, text) == text.strip()), None)
     names += " " + " ".join(SHAPE_HINTS.get(shape, ()))
     fit = AFFINITY if _stems(names) & label else 0.0

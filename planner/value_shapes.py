@@ -14,6 +14,7 @@ SHAPES: dict[str, re.Pattern] = {
     "email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
     "time": re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\b"),
     "date": re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? \w+ \d{1,2}\b"),
+    "code": re.compile(r"(?<!\d )(?<![\d+-])\d{4,8}#?(?![\d-])"),
     "amount": re.compile(r"[$€£]\s?\d+(?:[.,]\d{2})?|\b\d+[.,]\d{2}\b"),
     "address": re.compile(
         r"\b\d+\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)*\s(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Lane|Ln|Dr|Drive|Way)\b"
@@ -25,6 +26,7 @@ SHAPE_HINTS = {
     "time": ("time", "hour", "when"),
     "date": ("date", "day"),
     "amount": ("price", "cost", "total", "amount", "sum"),
+    "code": ("code", "pin", "otp", "passcode"),
     "address": ("address", "street", "location"),
 }
 

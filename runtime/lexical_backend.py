@@ -1,8 +1,9 @@
 """``LexicalBackend``: a model-free ``Backend`` that answers schema-constrained calls by word overlap.
 
 It is the fake of the Backend seam (fast, deterministic tests of everything above the runtime)
-and a floor to compare models against. It understands no prose: for an enum it picks the option
-whose words best overlap the prompt; for a free-form plan it returns nothing usable, so callers
+and a floor to compare models against. It understands no prose: for an enum with a prior
+(``x-prior``) it takes the caller's best-weighted value, for another enum the option whose words
+best overlap the prompt; for a free-form plan it returns nothing usable, so callers
 exercise their validation and fallbacks. Every reply obeys the schema, like a grammar would make
 a real model's reply obey it.
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.runtime.backend import Completion, Message, Usage
+from pocketpilot.runtime.grammar import enum_priors
 
 _WORD = re.compile(r"[a-z0-9]+")
 _OPTION = re.compile(
@@ -59,6 +61,10 @@ class LexicalBackend:
 
     def _answer(self, prompt: str, last: str, schema: dict[str, Any]) -> Any:
         props = schema.get("properties", {})
+        priors = enum_priors(schema)
+        if "choice" in props and priors:
+            # the caller's own belief, with no model to weigh it against: its best option
+            return {"choice": max(props["choice"]["enum"], key=lambda value: priors[str(value)])}
         if "choice" in props:
             return self._choose(last, props)
         if "subtasks" in props:

@@ -1,0 +1,13 @@
+"""Plain English a phone task is written in; no app's words."""
+
+from __future__ import annotations
+
+# Imperatives that open a step of a phone task (plain English, no app's vocabulary): a clause that
+# opens with none of them continues the previous one ("turn on Bluetooth, the dark theme").
+VERBS = frozenset(
+    "add book call change check clear copy create delete disable edit enable find get go "
+    "install look make mark move open pay play put read remember reply save schedule "
+    "search see select send set share show start stop switch take text toggle turn type use write "
+    "tap press click choose pick scroll swipe dial mute unmute pause resume rename archive star pin "
+    "download upload forward buy order sign log launch close hide lock unlock connect disconnect".split()
+)
