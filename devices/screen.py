@@ -207,6 +207,10 @@ class Screen:
             if needle in e.label.lower() or needle in e.desc.lower() or needle in e.resource_id.lower()
         ]
 
+    def in_list(self, element: Element) -> bool:
+        """Whether ``element`` is an item of a scrolling list or grid (content, not the page's controls)."""
+        return _inside_scrollable(self, element.node)
+
     def render(self) -> str:
         """The compact text a prompt shows: one line per element."""
         header = f"app: {self.package}" + (f" / {self.activity}" if self.activity else "")

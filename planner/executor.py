@@ -158,8 +158,11 @@ def done_allowed(history: list[str]) -> bool:
 
 
 def _did_what_goal_names(history: list[str], goal: str) -> bool:
-    """The last step took effect on the page itself (a switch flipped, text typed, an item ticked),
-    on a control the goal names: the usual last step of a goal."""
+    """The last step took effect on the page itself (a switch flipped, text typed, an item ticked)
+    on a control the goal names, or committed what was just typed: the usual last step of a goal."""
+    if len(history) >= 2 and history[-1].startswith("tap ") and effective(history[-1]) \
+            and history[-2].startswith("type ") and effective(history[-2]):
+        return True  # typed, then saved or sent
     if not history or not history[-1].endswith("-> content"):
         return False
     target = re.match(r"^\w+ (['\"])(.*?)\1", history[-1])

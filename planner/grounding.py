@@ -27,14 +27,15 @@ _LITERALS = (
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?;,]\s*)$")
 MAX_CANDIDATES = 10
-MAX_TEXTS = 6
+MAX_TEXTS = 8
 # Words of generic Android UI, not of any app: a goal that makes something starts from a control
 # that creates; text just typed is kept by a control that commits it.
 CREATE_GOAL = frozenset("create add new write compose make take set start save".split())
 CREATES = frozenset("create add new compose take plus write".split()) | {"+"}
 COMMITS = frozenset("save done ok send add create confirm apply set start submit".split())
 MIN_VISIBLE_PX = 40  # a row cut off at the screen edge is a poor target
-SUGGESTED = 3.0  # memory's next step towards a page like the goal: a strong hint, not an order
+SUGGESTED = 2.0
+EXISTING_ITEM = 1.0  # memory's next step towards a page like the goal: a strong hint, not an order
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def ground(
     wanted = words(goal) | set().union(*(words(v) for v in values.values())) if values else words(goal)
     wanted -= set().union(*(words(t) for t in exclude_texts)) if exclude_texts else set()  # the app's own name
     scored: list[tuple[float, int, Element]] = []
+    creating = bool(goal.split()) and goal.split()[0].lower() in CREATE_GOAL
     for element in screen.elements:
         if not element.enabled or element_key(element) in blocked or _duplicate_switch(element, screen):
             continue
@@ -94,6 +96,8 @@ def ground(
         if element.id == suggested:
             score += SUGGESTED
         score += _role_bonus(element, goal, after_typing)
+        if creating and screen.in_list(element):
+            score -= EXISTING_ITEM  # a goal that makes something new rarely opens what is already there
         scored.append((score, -element.id, element))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     # Best match first: a small model leans towards the first options it reads.
@@ -101,6 +105,7 @@ def ground(
     scores = tuple(score for score, _, _ in scored[:MAX_CANDIDATES])
     texts = [v for v in values.values() if v][:MAX_TEXTS]
     texts += [t for t in literals(goal) if t not in texts and t.lower() not in exclude_texts]
+    texts += [part for t in list(texts) for part in time_parts(t) if part not in texts]
     return Candidates(tuple(chosen), tuple(texts[:MAX_TEXTS]), scores)
 
 
@@ -116,18 +121,38 @@ def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) 
     label_text = f"{field.label} {field.desc} {field.resource_id.split('/')[-1]}"
     label, label_words = _stems(label_text), set(_WORD.findall(label_text.lower()))
     names = " ".join(name.replace("_", " ") for name, value in values.items() if value == text)
+    names += " " + _part_names(text, goal)
     at = goal.lower().find(text.lower())
     before = goal[:at].split() if at > 0 else []
     lead = before[-1].strip("'\"").lower() if before else ""
     if lead and lead not in _STOP and lead not in VERBS:
         names += f" {lead}"  # 'titled Code', 'saying ...'; not 'to Bob' or 'Text Mom', which name no field
     shape = next((s for s in SHAPES if extract(s, text) == text.strip()), None)
-    names += " " + " ".join(SHAPE_HINTS.get(shape, ()))
+    # a whole time goes in a time field; a picker with hour and minute fields takes its parts
+    names += " time" if time_parts(text) else " " + " ".join(SHAPE_HINTS.get(shape, ()))
     fit = AFFINITY if _stems(names) & label else 0.0
     quoted = at > 0 and goal[at - 1] in "'\""
     name_like = not quoted and shape is None and text[:1].isupper()
     roles = BODY_FIELDS if quoted else NAME_FIELDS if name_like else frozenset()
     return fit + (ROLE_FIT if label_words & roles else 0.0)
+
+
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?:\s?([ap]m))?$", re.I)
+
+
+def time_parts(text: str) -> tuple[str, ...]:
+    """'7:00 AM' -> ('7', '00'): time pickers take the hour and the minute in separate fields."""
+    match = _TIME.match(text.strip())
+    return (match.group(1), match.group(2)) if match else ()
+
+
+def _part_names(text: str, goal: str) -> str:
+    """'hour' or 'minute' when ``text`` is that part of a time in the goal."""
+    for literal in literals(goal):
+        parts = time_parts(literal)
+        if parts and text in parts:
+            return "hour" if text == parts[0] else "minute"
+    return ""
 
 
 def _stems(text: str) -> set[str]:
