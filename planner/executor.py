@@ -16,6 +16,7 @@ from pocketpilot.planner.evidence import missing_evidence, typed_texts
 from pocketpilot.planner.grounding import Candidates, element_key, element_spot, ground, text_affinity, words
 from pocketpilot.planner.prompts import render, template
 from pocketpilot.planner.reflect import effective
+from pocketpilot.planner.safety import categories, classify
 from pocketpilot.planner.value_shapes import extract
 from pocketpilot.runtime.backend import Backend, Completion, Message
 from pocketpilot.runtime.errors import OutputParseError
@@ -74,7 +75,7 @@ def option_verb(element: Element, *, reading: bool, can_type: bool, shape: str |
         return "tap"
     if element.scrollable:
         return "scroll down"
-    return "read" if reading else None
+    return "read" if reading and shape is None else None  # a known shape was checked above
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ MAX_TYPING_OPTIONS = 5  # (text, field) pairs offered, the likeliest first
 def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: str | None = None,
             finish_likely: bool = False, used: frozenset[int] = frozenset(),
             typed: frozenset[str] = frozenset(), affinity: Callable[[str, Element], float] | None = None,
-            ) -> list[Option]:
+            unasked: frozenset[int] = frozenset()) -> list[Option]:
     """The lettered choices the model sees: values of the wanted shape first, then best match
     first (typing as explicit text-into-field pairs), then finish and back; each with its prior."""
     scores = dict(zip((e.id for e in candidates.elements), candidates.scores, strict=False))
@@ -112,6 +113,7 @@ def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: s
             continue
         prior = PRIOR_PER_POINT * (scores.get(element.id, best) - best)
         prior += REPEATED if element.id in used else 0.0
+        prior += UNLIKELY if element.id in unasked else 0.0
         prior -= FINISH_MARGIN if finish_likely and allow_done else 0.0
         if verb == "type":
             for text in candidates.texts:
@@ -182,6 +184,7 @@ def decide(
     app: str = "",
     reading: bool = False,
     shape: str | None = None,
+    spots: frozenset[str] = frozenset(),
     on_call: Callable[[Completion], None] | None = None,
 ) -> Decision:
     """One step. ``reading``: the subtask must read a value, so plain text can be pointed at."""
@@ -196,13 +199,16 @@ def decide(
     hint_text = hints.render() if hints is not None and hasattr(hints, "render") else ""
     hint_text = hint_text[:MEMORY_HINT_CHARS]  # a hint, not a second screen: prefill is the cost
     finish_likely = _did_what_goal_names(history, goal) and missing_evidence(goal, values, screen, history) is None
-    used = {e.id for e in candidates.elements
-            if any(line.startswith(f"tap {e.label!r} -> ") and effective(line) for line in history)}
+    used = {e.id for e in candidates.elements if f"tap|{screen.package}|{element_spot(e, screen)}" in spots}
     # text typed already, or shown by the page itself (we are in Mom's chat: 'Mom' needs no typing)
     shown = {e.label.strip().lower() for e in screen.elements if not e.editable and e.label}
     typed = frozenset(typed_texts(history)) | {t for t in candidates.texts if t.lower() in shown}
+    # a control that would send, pay, delete or share although the goal asks for none of that
+    asked = categories(goal)
+    unasked = frozenset(e.id for e in candidates.elements
+                        if (c := classify(f"{e.label} {e.desc}")) is not None and c not in asked)
     choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape,
-                      finish_likely=finish_likely, used=frozenset(used), typed=typed,
+                      finish_likely=finish_likely, used=frozenset(used), typed=typed, unasked=unasked,
                       affinity=lambda text, field: text_affinity(text, field, goal, values))
     lines = [o.line for o in choices]
     user = render(

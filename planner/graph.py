@@ -183,6 +183,7 @@ class _Nodes:
         decision = decide(
             self.s.backend, f"executor-{subtask.id}", goal=goal, screen=screen, values=values,
             history=state.get("history", []), hints=hints, blocked=set(state.get("blocked", [])), app=subtask.app,
+            spots=frozenset(state.get("spots", [])),
             reading=bool(subtask.outputs), shape=shape_of(subtask.outputs[0]) if subtask.outputs else None,
             on_call=tally,
         )
@@ -294,7 +295,9 @@ class _Nodes:
         if missing:
             # Subtask-level reflection: a 'done' without its outputs is under-execution; keep going.
             rejected = Decision("done", decision.element, key=decision.key, label=decision.label)
-            step = self._after_step(state, rejected, f"{DONE_REJECTED}: {', '.join(missing)} not read", blocked=[])
+            # the element pointed at does not hold the value: do not offer it again
+            step = self._after_step(state, rejected, f"{DONE_REJECTED}: {', '.join(missing)} not read",
+                                    blocked=[decision.key] if decision.key else [])
             return {"values": values, **step}
         return {"values": values}
 
@@ -377,7 +380,9 @@ def repeats_effective_step(decision: Decision, history: list[str], spots: list[s
     the same step as recorded, or the same control on the same page (its label may have changed)."""
     if decision.verb not in {"tap", "type"}:
         return False
-    if decision.verb == "tap" and decision.spot and f"tap|{decision.spot}" in spots:
-        return True  # the same control, though its label changed (a switch's summary)
+    if decision.verb == "tap":
+        # the same control, though its label changed (a switch's summary); not another control
+        # with the same label (a dialog's 'Delete' confirming the page's 'Delete')
+        return bool(decision.spot) and f"tap|{decision.spot}" in spots
     step = decision.describe() + " -> "
     return any(line.startswith(step) and not line.endswith("-> none") for line in history)

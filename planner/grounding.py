@@ -30,8 +30,8 @@ MAX_CANDIDATES = 10
 MAX_TEXTS = 8
 # Words of generic Android UI, not of any app: a goal that makes something starts from a control
 # that creates; text just typed is kept by a control that commits it.
-CREATE_GOAL = frozenset("create add new write compose make take set start save".split())
-CREATES = frozenset("create add new compose take plus write".split()) | {"+"}
+CREATE_GOAL = frozenset("create add new write compose make take set start save text send message email".split())
+CREATES = frozenset("create add new compose take plus write start".split()) | {"+"}
 COMMITS = frozenset("save done ok send add create confirm apply set start submit".split())
 MIN_VISIBLE_PX = 40  # a row cut off at the screen edge is a poor target
 SUGGESTED = 2.0
@@ -96,7 +96,7 @@ def ground(
         if element.id == suggested:
             score += SUGGESTED
         score += _role_bonus(element, goal, after_typing)
-        if creating and screen.in_list(element):
+        if creating and not overlap and screen.in_list(element):
             score -= EXISTING_ITEM  # a goal that makes something new rarely opens what is already there
         scored.append((score, -element.id, element))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)

@@ -28,8 +28,10 @@ _PATTERNS: dict[Sensitive, re.Pattern] = {
     ),
     Sensitive.SHARE: re.compile(r"\b(share|export|forward|upload)\b", re.I),
     Sensitive.SECURITY: re.compile(
-        r"\b(password|pin|lock ?screen|fingerprint|security|permission|allow|grant|sign ?out|"
-        r"log ?out|developer options|unknown sources)\b",
+        # changing how the phone is secured; a note or file merely titled "Wi-Fi password" is not
+        r"\b((?:change|set|reset|remove|disable|turn off) (?:the )?(?:password|pin)|screen lock|lock ?screen|"
+        r"fingerprint|face unlock|security|permission|allow|grant|sign ?out|log ?out|developer options|"
+        r"unknown sources)\b",
         re.I,
     ),
 }
@@ -41,6 +43,21 @@ def classify(target_text: str) -> Sensitive | None:
         if pattern.search(target_text.replace("_", " ")):
             return category
     return None
+
+
+# What a task says when it asks for a category: "text Mom" asks to send, as "remove" asks to delete.
+_ASKS: dict[Sensitive, re.Pattern] = {
+    Sensitive.SEND: re.compile(r"\b(send|text|message|email|e-mail|sms|tell|reply|call|dial|post)\b", re.I),
+    Sensitive.PAY: re.compile(r"\b(pay|buy|purchase|order|checkout|transfer|subscribe)\b", re.I),
+    Sensitive.DELETE: re.compile(r"\b(delete|remove|erase|clear|discard|trash|uninstall|wipe)\b", re.I),
+    Sensitive.SHARE: re.compile(r"\b(share|forward|export|upload)\b", re.I),
+    Sensitive.SECURITY: _PATTERNS[Sensitive.SECURITY],
+}
+
+
+def categories(task_text: str) -> frozenset[Sensitive]:
+    """Every sensitive category a task asks for (it may ask to delete and to send)."""
+    return frozenset(c for c, pattern in _ASKS.items() if pattern.search(task_text.replace("_", " ")))
 
 
 @dataclass(frozen=True)

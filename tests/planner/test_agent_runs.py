@@ -123,7 +123,11 @@ def test_repeating_an_effective_tap_is_taken_as_done_not_done_again():
     from pocketpilot.planner.executor import Decision
     from pocketpilot.planner.graph import repeats_effective_step
 
-    toggle = Decision("tap", 4, label="Battery Saver")
-    assert repeats_effective_step(toggle, ["tap 'Battery Saver' -> content"])
-    assert not repeats_effective_step(toggle, ["tap 'Battery Saver' -> none"])
+    spot = "com.android.settings|Switch|switch_widget|[900,400][1040,480]"
+    toggle = Decision("tap", 4, label="Battery Saver", spot=spot)
+    assert repeats_effective_step(toggle, ["tap 'Battery Saver' -> content"], [f"tap|{spot}"])
+    assert not repeats_effective_step(toggle, ["tap 'Battery Saver' -> none"], [])
+    # a dialog's 'Delete' confirming the page's 'Delete' is another control, not a repeat
+    confirm = Decision("tap", 9, label="Delete", spot="com.android.documentsui|Button||[600,1300][900,1400]")
+    assert not repeats_effective_step(confirm, ["tap 'Delete' -> page"], [f"tap|{spot}"])
     assert not repeats_effective_step(Decision("scroll_down"), ["scroll_down '' -> content"])
