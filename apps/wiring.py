@@ -15,8 +15,10 @@ from pocketpilot.runtime.backend import Backend
 BACKENDS = ("llama", "lexical")
 
 
-def make_backend(kind: str, *, model: str | None = None, on_event: EventSink | None = None) -> Backend:
-    """``llama``: llama.cpp on ``model`` (default: the bundled GGUF); ``lexical``: no model at all."""
+def make_backend(kind: str, *, model: str | None = None, on_event: EventSink | None = None,
+                 threads: int | None = None) -> Backend:
+    """``llama``: llama.cpp on ``model`` (default: the bundled GGUF); ``lexical``: no model at all.
+    ``threads``: CPU threads for the model (default: all cores; fewer when models run side by side)."""
     if kind == "lexical":
         from pocketpilot.runtime.lexical_backend import LexicalBackend
 
@@ -24,7 +26,7 @@ def make_backend(kind: str, *, model: str | None = None, on_event: EventSink | N
     from pocketpilot.runtime.llama_backend import LlamaCppBackend
     from pocketpilot.runtime.llama_engine import LlamaConfig
 
-    config = LlamaConfig(model_path=Path(model) if model else None)
+    config = LlamaConfig(model_path=Path(model) if model else None, n_threads=threads, n_threads_batch=threads)
     return LlamaCppBackend(config, on_event=on_event).load()
 
 

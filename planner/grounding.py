@@ -21,6 +21,9 @@ _STOP = frozenset(
 )
 _LITERALS = (
     re.compile(r"\"([^\"]+)\"|'([^']+)'(?!\w)"),  # quoted text
+    # what is sent: "send hello to Bob", "text bye to Ann" (unquoted words before 'to <Name>')
+    re.compile(r"\b(?:send|text|write)\s+(?!(?:a|an|the|it|them|him|her|me|my)\b)"
+               r"([a-z][\w ,!?.']{0,40}?)\s+to\s+[A-Z]"),
     re.compile(r"\b(\d{1,2}:\d{2}(?:\s?[ap]m)?)\b", re.I),  # times
     re.compile(r"\b(\d[\d ,.\-+/]*\d|\d)\b"),  # numbers, dates, prices
     re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)*)\b"),  # names

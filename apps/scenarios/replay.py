@@ -10,7 +10,7 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ class ReplayConfig:
     # "explore": the phone of the scenario's variant explored beforehand; a path: that DB; None: no
     # memory. Either way every scenario starts from its own copy.
     memory: str | None = "explore"
+    threads: int | None = None  # model threads; set per worker so parallel models do not oversubscribe
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,7 +82,7 @@ def _backend(config: ReplayConfig, scenario: Scenario) -> Backend:
     if key not in _BACKENDS:
         from pocketpilot.apps.wiring import make_backend
 
-        _BACKENDS[key] = make_backend(config.backend, model=config.model)
+        _BACKENDS[key] = make_backend(config.backend, model=config.model, threads=config.threads)
     backend = _BACKENDS[key]
     if config.recordings:
         from pocketpilot.runtime.scripted import RecordingBackend
@@ -167,9 +168,12 @@ def run_all(
 ) -> list[ScenarioResult]:
     """Every scenario under every config, in input order; model backends run in worker processes.
     ``on_result(result, done, total)`` hears of each result as it comes (progress for long runs)."""
-    pairs = [(s, c) for c in configs for s in scenarios]
     heavy = any(c.backend == "llama" for c in configs)
     count = workers or (min(os.cpu_count() or 1, 2) if heavy else 1)
+    if heavy and count > 1:  # llama.cpp threads spin: more threads than cores stalls every worker
+        share = max(1, (os.cpu_count() or 1) // count)
+        configs = [c if c.threads else replace(c, threads=share) for c in configs]
+    pairs = [(s, c) for c in configs for s in scenarios]
     results: list[ScenarioResult] = []
 
     def note(result: ScenarioResult) -> None:
