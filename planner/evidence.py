@@ -20,12 +20,16 @@ def typed_texts(history: list[str]) -> list[str]:
     return [m.group("text") for line in history if (m := _TYPED.match(line))]
 
 
+def required_texts(goal: str, inputs: dict[str, str]) -> list[str]:
+    """Text the goal cannot be done without: what it quotes, and values earlier subtasks handed in."""
+    return [a or b for a, b in _QUOTED.findall(goal)] + [v for v in inputs.values() if v]
+
+
 def missing_evidence(goal: str, inputs: dict[str, str], screen: Screen, history: list[str]) -> str | None:
     """Why the goal is not visibly complete yet, or None when nothing generic contradicts it."""
     shown = " ".join(f"{e.label} {e.text} {e.desc}" for e in screen.elements).lower()
     typed = " ".join(typed_texts(history)).lower()
-    wanted = [a or b for a, b in _QUOTED.findall(goal)] + [v for v in inputs.values() if v]
-    for text in wanted:
+    for text in required_texts(goal, inputs):
         if text.lower() not in typed and text.lower() not in shown:
             return f"{text!r} was neither typed nor shown"
     switch = _SWITCH.search(goal)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pocketpilot.devices.screen import Element, Screen
-from pocketpilot.planner.evidence import missing_evidence, typed_texts
+from pocketpilot.planner.evidence import missing_evidence, required_texts, typed_texts
 from pocketpilot.planner.grounding import Candidates, element_key, element_spot, ground, text_affinity, words
 from pocketpilot.planner.prompts import render, template
 from pocketpilot.planner.reflect import effective
@@ -185,13 +185,14 @@ def decide(
     reading: bool = False,
     shape: str | None = None,
     spots: frozenset[str] = frozenset(),
+    app_names: tuple[str, ...] = (),
     on_call: Callable[[Completion], None] | None = None,
 ) -> Decision:
     """One step. ``reading``: the subtask must read a value, so plain text can be pointed at."""
     suggested_id = _suggested_element(hints)
     last_effective = next((line for line in reversed(history) if effective(line)), "")
     candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id,
-                        exclude_texts=frozenset({app.lower()}) if app else frozenset(),
+                        exclude_texts=frozenset(n.lower() for n in (*app_names, app) if n), app=app,
                         after_typing=last_effective.startswith("type "))
     suggestion = _memory_suggestion(hints, screen, blocked, candidates.texts)
     if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
@@ -202,7 +203,12 @@ def decide(
     used = {e.id for e in candidates.elements if f"tap|{screen.package}|{element_spot(e, screen)}" in spots}
     # text typed already, or shown by the page itself (we are in Mom's chat: 'Mom' needs no typing)
     shown = {e.label.strip().lower() for e in screen.elements if not e.editable and e.label}
-    typed = frozenset(typed_texts(history)) | {t for t in candidates.texts if t.lower() in shown}
+    required = required_texts(goal, values)
+    typed = frozenset(typed_texts(history)) | {t for t in candidates.texts if t not in required
+                                                and any(t.lower() in label for label in shown)}
+    if required and all(t in typed for t in required):
+        # everything the goal needs typed is typed: more typing is less likely than committing it
+        typed = typed | set(candidates.texts)
     # a control that would send, pay, delete or share although the goal asks for none of that
     asked = categories(goal)
     unasked = frozenset(e.id for e in candidates.elements

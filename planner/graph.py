@@ -15,7 +15,17 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
-from pocketpilot.devices.actions import Back, Direction, Home, Launch, Scroll, Tap, TypeText, action_to_dict
+from pocketpilot.devices.actions import (
+    Back,
+    ClearText,
+    Direction,
+    Home,
+    Launch,
+    Scroll,
+    Tap,
+    TypeText,
+    action_to_dict,
+)
 from pocketpilot.devices.device import Device
 from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.devices.screen import Element, Screen
@@ -183,7 +193,7 @@ class _Nodes:
         decision = decide(
             self.s.backend, f"executor-{subtask.id}", goal=goal, screen=screen, values=values,
             history=state.get("history", []), hints=hints, blocked=set(state.get("blocked", [])), app=subtask.app,
-            spots=frozenset(state.get("spots", [])),
+            spots=frozenset(state.get("spots", [])), app_names=tuple(a.label for a in self.s.device.apps()),
             reading=bool(subtask.outputs), shape=shape_of(subtask.outputs[0]) if subtask.outputs else None,
             on_call=tally,
         )
@@ -231,6 +241,9 @@ class _Nodes:
                         "history": [*state.get("history", []), f"denied {decision.verb} {decision.label!r}"]}
         action = self._to_action(decision, screen)
         started = time.monotonic()
+        if isinstance(action, TypeText) and action.element is not None and screen.element(action.element).text:
+            # the field holds text already ('Level 3' in a note being changed): replace, not append
+            self.s.device.act(ClearText(element=action.element))
         result = self.s.device.act(action) if action is not None else None
         after = self._observe(state)
         seconds = time.monotonic() - started

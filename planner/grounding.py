@@ -50,7 +50,14 @@ class Candidates:
 
 def words(text: str) -> set[str]:
     """Content words; bare numbers are left out (the '00' of 7:00 says nothing about 8:00)."""
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and not w.isdigit()}
+    return {_normal(w) for w in _WORD.findall(text.lower()) if w not in _STOP and not w.isdigit()}
+
+
+def _normal(word: str) -> str:
+    """One spelling per word: 'favourites' and 'favorite' meet (British -our, plural -s)."""
+    if len(word) > 5:
+        word = word.replace("our", "or")
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def literals(text: str) -> list[str]:
@@ -78,11 +85,12 @@ def ground(
     suggested: int | None = None,
     exclude_texts: frozenset[str] = frozenset(),
     after_typing: bool = False,
+    app: str = "",
 ) -> Candidates:
     """The elements worth offering (best first, ids unchanged) and the texts worth typing.
     ``after_typing``: the last step typed text, so controls that commit it rank higher."""
     wanted = words(goal) | set().union(*(words(v) for v in values.values())) if values else words(goal)
-    wanted -= set().union(*(words(t) for t in exclude_texts)) if exclude_texts else set()  # the app's own name
+    wanted -= words(app)  # the open app's own name says nothing about where to go in it
     scored: list[tuple[float, int, Element]] = []
     creating = bool(goal.split()) and goal.split()[0].lower() in CREATE_GOAL
     for element in screen.elements:
@@ -122,12 +130,14 @@ def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) 
     """How surely ``text`` belongs in ``field``: the words that name it (its value's name, the word
     just before it in the goal, the kind of value it is) share a stem with the field's label."""
     label_text = f"{field.label} {field.desc} {field.resource_id.split('/')[-1]}"
-    label, label_words = _stems(label_text), set(_WORD.findall(label_text.lower()))
+    label = _stems(label_text)
+    # the role a field shows its user; an id such as note_title_edit names the app, not the field
+    label_words = set(_WORD.findall(f"{field.label} {field.desc}".lower())) or set(_WORD.findall(label_text.lower()))
     names = " ".join(name.replace("_", " ") for name, value in values.items() if value == text)
     names += " " + _part_names(text, goal)
     at = goal.lower().find(text.lower())
-    before = goal[:at].split() if at > 0 else []
-    lead = before[-1].strip("'\"").lower() if before else ""
+    before = [w for w in (t.strip("'\"") for t in goal[:at].split()) if w] if at > 0 else []
+    lead = before[-1].lower() if before else ""
     if lead and lead not in _STOP and lead not in VERBS:
         names += f" {lead}"  # 'titled Code', 'saying ...'; not 'to Bob' or 'Text Mom', which name no field
     shape = next((s for s in SHAPES if extract(s, text) == text.strip()), None)
