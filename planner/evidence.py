@@ -11,6 +11,8 @@ from pocketpilot.devices.screen import Screen
 from pocketpilot.planner.grounding import words
 
 _QUOTED = re.compile(r"\"([^\"]+)\"|'([^']+)'(?!\w)")
+# what a thing is to be called: "a contact named Plumber", "a note titled Code", "labelled Run"
+_NAMED = re.compile(r"\b(?:named|titled|entitled|labell?ed|called)\s+([A-Z][\w-]*(?:\s[A-Z][\w-]*)*|['\"])")
 _SWITCH = re.compile(r"\b(?:turn|switch|toggle)\s+(on|off)\b|\b(enable|disable)\b", re.I)
 _TYPED = re.compile(r"^type (['\"]).*?\1 (['\"])(?P<text>.*)\2 -> (?:page|content)$")
 
@@ -22,7 +24,8 @@ def typed_texts(history: list[str]) -> list[str]:
 
 def required_texts(goal: str, inputs: dict[str, str]) -> list[str]:
     """Text the goal cannot be done without: what it quotes, and values earlier subtasks handed in."""
-    return [a or b for a, b in _QUOTED.findall(goal)] + [v for v in inputs.values() if v]
+    named = [m.group(1) for m in _NAMED.finditer(goal) if not m.group(1).startswith(("'", '"'))]
+    return [a or b for a, b in _QUOTED.findall(goal)] + named + [v for v in inputs.values() if v]
 
 
 def missing_evidence(goal: str, inputs: dict[str, str], screen: Screen, history: list[str]) -> str | None:

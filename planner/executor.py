@@ -165,6 +165,9 @@ def _did_what_goal_names(history: list[str], goal: str) -> bool:
     if len(history) >= 2 and history[-1].startswith("tap ") and effective(history[-1]) \
             and history[-2].startswith("type ") and effective(history[-2]):
         return True  # typed, then saved or sent
+    last = re.match(r"^tap (['\"])(.*?)\1 -> (?:page|content)$", history[-1]) if history else None
+    if last and (category := classify(last.group(2))) is not None and category in categories(goal):
+        return True  # the delete, send or share the goal asks for went through
     if not history or not history[-1].endswith("-> content"):
         return False
     target = re.match(r"^\w+ (['\"])(.*?)\1", history[-1])
@@ -213,6 +216,10 @@ def decide(
     asked = categories(goal)
     unasked = frozenset(e.id for e in candidates.elements
                         if (c := classify(f"{e.label} {e.desc}")) is not None and c not in asked)
+    # a dialog asking to confirm the delete or send the goal asked for: not finished yet
+    confirming = any(e.enabled and e.id not in used and classify(e.label) in asked
+                     for e in candidates.elements if e.actionable)
+    finish_likely = finish_likely and not confirming
     choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape,
                       finish_likely=finish_likely, used=frozenset(used), typed=typed, unasked=unasked,
                       affinity=lambda text, field: text_affinity(text, field, goal, values))

@@ -37,7 +37,7 @@ CREATE_GOAL = frozenset("create add new write compose make take set start save t
 CREATES = frozenset("create add new compose take plus write start".split()) | {"+"}
 COMMITS = frozenset("save done ok send add create confirm apply set start submit".split())
 MIN_VISIBLE_PX = 40  # a row cut off at the screen edge is a poor target
-SUGGESTED = 2.0
+SUGGESTED = 1.0
 EXISTING_ITEM = 1.0  # memory's next step towards a page like the goal: a strong hint, not an order
 
 
