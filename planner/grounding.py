@@ -96,7 +96,10 @@ def ground(
     for element in screen.elements:
         if not element.enabled or element_key(element) in blocked or _duplicate_switch(element, screen):
             continue
-        overlap = len(wanted & words(f"{element.label} {element.desc} {element.resource_id.split('/')[-1]}"))
+        listed = screen.in_list(element)
+        # a list item's id (alarm_item) is every row's: only what the row says tells rows apart
+        own_id = "" if listed else element.resource_id.split("/")[-1]
+        overlap = len(wanted & words(f"{element.label} {element.desc} {own_id}"))
         score = overlap * 2.0
         if element.editable:
             score += 1.5
@@ -107,7 +110,7 @@ def ground(
         if element.id == suggested:
             score += SUGGESTED
         score += _role_bonus(element, goal, after_typing)
-        if creating and not overlap and screen.in_list(element):
+        if creating and not overlap and listed:
             score -= EXISTING_ITEM  # a goal that makes something new rarely opens what is already there
         scored.append((score, -element.id, element))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)

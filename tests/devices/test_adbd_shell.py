@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pocketpilot.devices.adbd.commands import PhoneCommands
 from pocketpilot.devices.adbd.shell import parse, run, split_words
 from pocketpilot.devices.dumpsys import parse_focus, parse_launcher_activities, sensors_from_dumps
-from pocketpilot.devices.gestures import InputText, KeyPress, StartApp, SwipeAt, TapAt
+from pocketpilot.devices.gestures import InputText, KeyPress, StartApp, StopApp, SwipeAt, TapAt
 from pocketpilot.devices.shell_text import input_text_command, shell_quote
 from tests.devices.test_adb_fixtures import StandInPhone
 
@@ -109,6 +109,14 @@ def test_monkey_launches_installed_apps_and_aborts_for_unknown(sh, phone: StandI
     assert b"Events injected: 1" in sh("monkey -p com.android.deskclock -c x 1").stdout
     assert phone.performed[-1] == StartApp("com.android.deskclock")
     assert b"No activities found" in sh("monkey -p com.example.none 1").stdout
+
+
+def test_force_stop_stops_an_installed_app_and_ignores_an_unknown_one(sh, phone: StandInPhone) -> None:
+    assert sh("am force-stop com.android.deskclock").status == 0
+    assert phone.performed[-1] == StopApp("com.android.deskclock")
+    before = len(phone.performed)
+    assert sh("am force-stop com.example.none").status == 0  # as on Android: silently nothing
+    assert len(phone.performed) == before
 
 
 def test_dumpsys_output_reads_back_to_the_phones_sensors(sh, phone: StandInPhone) -> None:

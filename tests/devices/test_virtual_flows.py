@@ -230,3 +230,34 @@ def test_long_press_offers_the_delete_confirmation():
     assert pilot.has("Delete note?")
     pilot.tap("delete")
     assert all(n["title"] != "Parking" for n in pilot.device.state_dict()["notes"])
+
+
+def test_a_fresh_launch_starts_the_app_on_its_start_page_a_plain_one_resumes():
+    from pocketpilot.devices.actions import Launch, Tap
+
+    phone = VirtualPhone()
+    phone.launch("Settings")
+    start = phone.observe()
+    display = next(e for e in start.elements if e.label.startswith("Display"))
+    phone.act(Tap(element=display.id))
+    inner = phone.observe().signature
+    phone.launch("Clock")
+    phone.act(Launch("Settings"))
+    assert phone.observe().signature == inner  # resumed where it was left, like Android
+    phone.act(Launch("Settings", fresh=True))
+    assert phone.observe().signature == start.signature
+
+
+def test_flipping_a_switch_keeps_the_page_signature():
+    from pocketpilot.devices.actions import Tap
+
+    phone = VirtualPhone()
+    phone.launch("Settings")
+    row = next(e for e in phone.observe().elements if e.label.startswith("Connected devices"))
+    phone.act(Tap(element=row.id))
+    before = phone.observe()
+    switch = next(e for e in before.elements if e.label.startswith("Use Bluetooth"))
+    phone.act(Tap(element=switch.id))
+    after = phone.observe()
+    assert after.element(switch.id).label != switch.label  # "Off" became "On"
+    assert after.signature == before.signature

@@ -156,3 +156,16 @@ def test_llm_call_event_reports_usage_and_slot_state(retained_backend):
     assert call.data["program"] == "evented"
     assert {"prompt_tokens", "prefilled_tokens", "reused_tokens", "generated_tokens", "ttft_s",
             "decode_tokens_per_s", "slot"} <= call.data.keys()
+
+
+def test_an_enum_prior_weighs_the_models_choice_and_the_grammar_still_holds(retained_backend):
+    question = [SYSTEM, Message("user", "Which option? A) tap Wi-Fi B) tap Bluetooth C) go back. Reply JSON.")]
+    plain = {"type": "object", "properties": {"choice": {"enum": ["A", "B", "C"]}}, "required": ["choice"]}
+    free = retained_backend.complete("prior-free", question, schema=plain, max_tokens=12)
+    others = [c for c in "ABC" if c != free.parsed["choice"]]
+    weighted = {**plain, "properties": {"choice": {"enum": ["A", "B", "C"],
+                                                    "x-prior": [0.0 if c == others[0] else -30.0 for c in "ABC"]}}}
+    nudged = retained_backend.complete("prior-weighted", question, schema=weighted, max_tokens=12)
+    assert nudged.parsed == {"choice": others[0]}  # a strong prior overrides the model's own pick
+    mild = {**plain, "properties": {"choice": {"enum": ["A", "B", "C"], "x-prior": [-0.01, -0.01, -0.01]}}}
+    assert retained_backend.complete("prior-flat", question, schema=mild, max_tokens=12).parsed == free.parsed

@@ -84,3 +84,31 @@ def test_lexical_backend_is_accepted_and_lists_json_on_stdout(capsys):
     assert main(["replay", str(SCENARIOS / "atomic" / "wifi-off.yaml"), "--backend", "lexical", "--json", "-"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert [r["scenario"] for r in summary["scenarios"]] == ["wifi-off"]
+
+
+def test_decomposing_beats_one_loop_on_the_model_free_backend(replayed):
+    """The grounding prior alone (no model): decomposition must already win in every category."""
+    _, _, _, recorded = replayed
+    configs = recorded["configs"]
+    assert configs["decomposed"]["success_rate"] > configs["monolithic"]["success_rate"] + 0.25
+    for category in CATEGORIES - {"atomic"}:
+        assert configs["decomposed"]["by_category"][category]["success_rate"] > \
+            configs["monolithic"]["by_category"][category]["success_rate"]
+
+
+def test_each_scenario_starts_from_its_own_copy_of_the_explored_memory(scenarios, tmp_path):
+    from pocketpilot.apps.scenarios.explored import explored_db
+    from pocketpilot.memory import GraphMemory
+
+    base = explored_db(0)
+    def counts():
+        with GraphMemory(base) as memory:
+            stats = memory.stats()
+        return stats.pages, stats.edges, stats.tasks, stats.steps, stats.runs
+
+    before = counts()
+    assert before[0] > 20  # every app was explored
+    atomic = next(s for s in scenarios if s.variant == 0 and s.category.value == "atomic")
+    result = run_scenario(atomic, ReplayConfig(backend="lexical"))
+    assert result.steps > 0
+    assert counts() == before  # the run learnt into its copy, not into the shared base

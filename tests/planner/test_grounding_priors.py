@@ -1,0 +1,95 @@
+"""Grounding priors on real virtual-phone screens: which option a tiny model is nudged towards."""
+
+from __future__ import annotations
+
+from pocketpilot.devices.actions import Tap
+from pocketpilot.devices.screen import Screen
+from pocketpilot.devices.virtual import VirtualPhone
+from pocketpilot.planner.evidence import missing_evidence, required_texts
+from pocketpilot.planner.executor import UNLIKELY, Option, decision_schema, options
+from pocketpilot.planner.grounding import ground, literals, text_affinity, time_parts
+from pocketpilot.runtime.grammar import PRIOR_KEY, enum_priors, without_priors
+
+
+def _open(app: str, *labels: str) -> Screen:
+    phone = VirtualPhone()
+    phone.launch(app)
+    screen = phone.observe()
+    for label in labels:
+        target = next(e for e in screen.elements if e.label.startswith(label))
+        phone.act(Tap(element=target.id))
+        screen = phone.observe()
+    return screen
+
+
+def _options(screen: Screen, goal: str, *, app: str, values: dict | None = None, **kwargs) -> list[Option]:
+    values = values or {}
+    candidates = ground(screen, goal, values, exclude_texts=frozenset({app.lower()}), app=app,
+                        after_typing=kwargs.pop("after_typing", False))
+    return options(candidates, reading=False, allow_done=True,
+                   affinity=lambda text, field: text_affinity(text, field, goal, values), **kwargs)
+
+
+def _best(choices: list[Option]) -> Option:
+    return max(choices, key=lambda o: o.prior)
+
+
+def test_a_title_goes_in_the_title_field_and_quoted_words_in_the_body():
+    screen = _open("Notes", "Take a note")
+    best = _best(_options(screen, "Create a note titled 'Call plumber'", app="Notes"))
+    assert best.line.endswith('type "Call plumber" into "Title"')
+    best = _best(_options(screen, "Write a note saying 'buy milk'", app="Notes"))
+    assert best.line.endswith('type "buy milk" into "Note"')
+
+
+def test_a_time_is_typed_as_hour_and_minute_into_a_picker():
+    assert time_parts("7:00 AM") == ("7", "00") and time_parts("Bob") == ()
+    screen = _open("Clock", "Add alarm")
+    typing = [o for o in _options(screen, "Set an alarm for 7:00 AM", app="Clock") if o.verb == "type"]
+    by_text = {o.text: o for o in sorted(typing, key=lambda o: o.prior)}  # the likeliest field wins
+    assert by_text["7"].line.endswith('into "Hour"') and by_text["00"].line.endswith('into "Minute"')
+
+
+def test_a_goal_that_creates_prefers_the_creating_control_over_existing_items():
+    screen = _open("Clock")
+    assert _best(_options(screen, "Set an alarm for 7:00 AM", app="Clock")).line.endswith('tap "Add alarm"')
+
+
+def test_unasked_sensitive_controls_are_unlikely_and_asked_ones_are_not():
+    screen = _open("Files", "Downloads", "invoice")
+    from pocketpilot.planner.safety import categories, classify
+
+    def prior(goal: str, label: str) -> float:
+        asked = categories(goal)
+        unasked = frozenset(e.id for e in screen.elements if (c := classify(e.label)) and c not in asked)
+        return next(o.prior for o in _options(screen, goal, app="Files", unasked=unasked) if label in o.line)
+
+    assert prior("Rename the April invoice", '"Share"') <= UNLIKELY
+    assert prior("Delete the April invoice", '"Delete"') > UNLIKELY
+
+
+def test_after_typing_the_control_that_commits_ranks_first():
+    screen = _open("Notes", "Take a note")
+    best = _best(_options(screen, "Create a note titled 'x'", app="Notes", after_typing=True,
+                          typed=frozenset({"x"})))
+    assert best.line.endswith('tap "Save"')
+
+
+def test_a_message_literal_without_quotes_is_found():
+    assert literals("send hello to Bob") == ["hello", "Bob"]
+    assert literals("Text Mom 'Landed safely'") == ["Landed safely", "Mom"]
+
+
+def test_required_texts_and_missing_evidence():
+    assert required_texts("Create a contact named Plumber with the number", {"phone": "+1 555"}) == [
+        "Plumber", "+1 555"]
+    screen = _open("Settings", "Display")
+    assert "still off" in missing_evidence("Turn on the dark theme", {}, screen, ["tap 'Display' -> page"])
+    assert missing_evidence("Turn off the dark theme", {}, screen, ["tap 'Display' -> page"]) is None
+
+
+def test_the_prior_travels_in_the_schema_and_stays_out_of_the_grammar():
+    choices = [Option("A", 1, "tap", "A) tap x", -1.5), Option("B", 2, "tap", "B) tap y", 0.0)]
+    schema = decision_schema(choices)
+    assert enum_priors(schema) == {"A": -1.5, "B": 0.0}
+    assert PRIOR_KEY not in str(without_priors(schema))
