@@ -207,6 +207,10 @@ class Screen:
             if needle in e.label.lower() or needle in e.desc.lower() or needle in e.resource_id.lower()
         ]
 
+    def is_chrome(self, element: Element) -> bool:
+        """Whether ``element`` belongs to the system UI (navigation bar) drawn over an app's page."""
+        return self.nodes[element.node].package == SYSTEM_UI and self.package != SYSTEM_UI
+
     def in_list(self, element: Element) -> bool:
         """Whether ``element`` is an item of a scrolling list or grid (content, not the page's controls)."""
         return _inside_scrollable(self, element.node)

@@ -12,8 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from pocketpilot.devices.screen import Element, Screen
-from pocketpilot.planner.evidence import missing_evidence, required_texts, typed_texts
-from pocketpilot.planner.grounding import Candidates, element_key, element_spot, ground, text_affinity, words
+from pocketpilot.planner.evidence import missing_evidence, required_texts
+from pocketpilot.planner.grounding import (
+    COMMITS,
+    Candidates,
+    element_key,
+    element_spot,
+    ground,
+    text_affinity,
+    words,
+)
 from pocketpilot.planner.prompts import render, template
 from pocketpilot.planner.reflect import effective
 from pocketpilot.planner.safety import categories, classify
@@ -89,10 +97,12 @@ class Option:
 
 
 # The prior a tiny model's choice is weighed with (logit units; SmolLM2-135M's letter logits
-# differ by ~0.5-4). One goal word more on an element is worth PRIOR_PER_POINT * 2.
+# differ by ~0.5-4 between options and pick near chance). One goal word more on an element is
+# worth PRIOR_PER_POINT * 2; PRIOR_WEIGHT scales the whole prior against the model's preference.
 PRIOR_PER_POINT = 0.5
+PRIOR_WEIGHT = 2.0
 UNLIKELY = -3.0  # going back, or finishing while the goal shows no sign of being reached
-FINISH_MARGIN = 1.5  # when the last step visibly did what the goal names, acting again is less likely
+FINISH_MARGIN = 2.5  # when the last step visibly did what the goal names, acting again is less likely
 REPEATED = -2.0  # an element this subtask already used with an effect
 MAX_TYPING_OPTIONS = 5  # (text, field) pairs offered, the likeliest first
 
@@ -145,7 +155,7 @@ def _name(element: Element) -> str:
 
 
 def decision_schema(choices: list[Option]) -> dict:
-    choice = {"enum": [o.letter for o in choices], PRIOR_KEY: [round(o.prior, 3) for o in choices]}
+    choice = {"enum": [o.letter for o in choices], PRIOR_KEY: [round(PRIOR_WEIGHT * o.prior, 3) for o in choices]}
     return {"type": "object", "properties": {"choice": choice}, "required": ["choice"]}
 
 
@@ -162,10 +172,10 @@ def done_allowed(history: list[str]) -> bool:
 def _did_what_goal_names(history: list[str], goal: str) -> bool:
     """The last step took effect on the page itself (a switch flipped, text typed, an item ticked)
     on a control the goal names, or committed what was just typed: the usual last step of a goal."""
-    if len(history) >= 2 and history[-1].startswith("tap ") and effective(history[-1]) \
-            and history[-2].startswith("type ") and effective(history[-2]):
-        return True  # typed, then saved or sent
     last = re.match(r"^tap (['\"])(.*?)\1 -> (?:page|content)$", history[-1]) if history else None
+    if last and len(history) >= 2 and history[-2].startswith("type ") and effective(history[-2]) \
+            and words(last.group(2)) & COMMITS:
+        return True  # typed, then saved or sent
     if last and (category := classify(last.group(2))) is not None and category in categories(goal):
         return True  # the delete, send or share the goal asks for went through
     if not history or not history[-1].endswith("-> content"):
@@ -204,24 +214,26 @@ def decide(
     hint_text = hint_text[:MEMORY_HINT_CHARS]  # a hint, not a second screen: prefill is the cost
     finish_likely = _did_what_goal_names(history, goal) and missing_evidence(goal, values, screen, history) is None
     used = {e.id for e in candidates.elements if f"tap|{screen.package}|{element_spot(e, screen)}" in spots}
-    # text typed already, or shown by the page itself (we are in Mom's chat: 'Mom' needs no typing)
+    # text in a field of this page already, or shown by the page itself (in Mom's chat, 'Mom'
+    # needs no typing); text typed into a field on another page (a search) does not count
+    in_fields = " ".join(e.text for e in screen.elements if e.editable).lower()
     shown = {e.label.strip().lower() for e in screen.elements if not e.editable and e.label}
     required = required_texts(goal, values)
-    typed = frozenset(typed_texts(history)) | {t for t in candidates.texts if t not in required
-                                                and any(t.lower() in label for label in shown)}
+    typed = {t for t in candidates.texts if t.lower() in in_fields} | {
+        t for t in candidates.texts if t not in required and any(t.lower() in label for label in shown)}
     if required and all(t in typed for t in required):
         # everything the goal needs typed is typed: more typing is less likely than committing it
         typed = typed | set(candidates.texts)
     # a control that would send, pay, delete or share although the goal asks for none of that
     asked = categories(goal)
-    unasked = frozenset(e.id for e in candidates.elements
-                        if (c := classify(f"{e.label} {e.desc}")) is not None and c not in asked)
+    unasked = frozenset(e.id for e in candidates.elements if not screen.in_list(e)
+                        and (c := classify(f"{e.label} {e.desc}")) is not None and c not in asked)
     # a dialog asking to confirm the delete or send the goal asked for: not finished yet
     confirming = any(e.enabled and e.id not in used and classify(e.label) in asked
                      for e in candidates.elements if e.actionable)
     finish_likely = finish_likely and not confirming
     choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape,
-                      finish_likely=finish_likely, used=frozenset(used), typed=typed, unasked=unasked,
+                      finish_likely=finish_likely, used=frozenset(used), typed=frozenset(typed), unasked=unasked,
                       affinity=lambda text, field: text_affinity(text, field, goal, values))
     lines = [o.line for o in choices]
     user = render(

@@ -226,7 +226,10 @@ class _Nodes:
             self._emit(state, "step.resumed", before=pending["before"], now=screen.signature)
             return self._after_step(state, decision, RESUMED_EFFECT, blocked=[])
         # Taps are what send, pay or delete; typed text is data ("Call plumber" in a note calls nobody).
-        category = classify(decision.label) if decision.verb == "tap" else None
+        # ... and a list item is content: a note titled "Call plumber" calls nobody
+        target = find_again(screen, decision.key) if decision.key else None
+        listed = target is not None and screen.in_list(target)
+        category = classify(decision.label) if decision.verb == "tap" and not listed else None
         if self.s.policy.needs_confirmation(category):
             request = {"kind": "confirm", "run_id": state.get("run_id"), "category": str(category),
                        "action": decision.verb, "target": decision.label, "text": decision.text,

@@ -96,6 +96,8 @@ def ground(
     for element in screen.elements:
         if not element.enabled or element_key(element) in blocked or _duplicate_switch(element, screen):
             continue
+        if screen.is_chrome(element):
+            continue  # the system's Home/Overview/Back bar: leaving the app is never a step of its goal
         listed = screen.in_list(element)
         # a list item's id (alarm_item) is every row's: only what the row says tells rows apart
         own_id = "" if listed else element.resource_id.split("/")[-1]

@@ -6,7 +6,7 @@ from pocketpilot.devices.actions import Tap
 from pocketpilot.devices.screen import Screen
 from pocketpilot.devices.virtual import VirtualPhone
 from pocketpilot.planner.evidence import missing_evidence, required_texts
-from pocketpilot.planner.executor import UNLIKELY, Option, decision_schema, options
+from pocketpilot.planner.executor import PRIOR_WEIGHT, UNLIKELY, Option, decision_schema, options
 from pocketpilot.planner.grounding import ground, literals, text_affinity, time_parts
 from pocketpilot.runtime.grammar import PRIOR_KEY, enum_priors, without_priors
 
@@ -91,5 +91,5 @@ def test_required_texts_and_missing_evidence():
 def test_the_prior_travels_in_the_schema_and_stays_out_of_the_grammar():
     choices = [Option("A", 1, "tap", "A) tap x", -1.5), Option("B", 2, "tap", "B) tap y", 0.0)]
     schema = decision_schema(choices)
-    assert enum_priors(schema) == {"A": -1.5, "B": 0.0}
+    assert enum_priors(schema) == {"A": -1.5 * PRIOR_WEIGHT, "B": 0.0}
     assert PRIOR_KEY not in str(without_priors(schema))
