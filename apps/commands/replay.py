@@ -32,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="what each scenario's memory starts from: the phone explored beforehand "
                              "(default), nothing, or a copy of this DB")
     replay.add_argument("--workers", type=int, help="parallel scenarios (default: 2 for llama, else 1)")
+    replay.add_argument("--variant", type=int, metavar="N",
+                        help="run every scenario on virtual-phone variant N (other labels, icons, menu "
+                             "order, layout) instead of the one its file names")
     replay.set_defaults(handler=replay_command)
 
 
@@ -49,6 +52,11 @@ def replay_command(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    if args.variant is not None:
+        if args.variant < 0:
+            print("pocketpilot: error: --variant must be 0 or more", file=sys.stderr)
+            return 2
+        scenarios = [s.model_copy(update={"variant": args.variant}) for s in scenarios]
     if args.recorded:
         from pocketpilot.apps.scenarios.recorded import scenario_for
 

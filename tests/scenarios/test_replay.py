@@ -112,3 +112,12 @@ def test_each_scenario_starts_from_its_own_copy_of_the_explored_memory(scenarios
     result = run_scenario(atomic, ReplayConfig(backend="lexical"))
     assert result.steps > 0
     assert counts() == before  # the run learnt into its copy, not into the shared base
+
+
+def test_variant_flag_runs_the_suite_on_another_phone_variant(tmp_path, capsys):
+    out = tmp_path / "v2.json"
+    assert main(["replay", str(SCENARIOS / "atomic"), "--variant", "2", "--json", str(out)]) == 0
+    summary = json.loads(out.read_text())
+    assert summary["configs"]["decomposed"]["scenarios"] == len(list((SCENARIOS / "atomic").glob("*.yaml")))
+    assert main(["replay", str(SCENARIOS / "atomic"), "--variant", "-1"]) == 2
+    assert "--variant" in capsys.readouterr().err
