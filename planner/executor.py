@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pocketpilot.devices.screen import Element, Screen
+from pocketpilot.planner.decompose import split_clauses
 from pocketpilot.planner.evidence import missing_evidence, required_texts
 from pocketpilot.planner.grounding import (
     COMMITS,
@@ -110,7 +111,7 @@ MAX_TYPING_OPTIONS = 5  # (text, field) pairs offered, the likeliest first
 def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: str | None = None,
             finish_likely: bool = False, used: frozenset[int] = frozenset(),
             typed: frozenset[str] = frozenset(), affinity: Callable[[str, Element], float] | None = None,
-            unasked: frozenset[int] = frozenset()) -> list[Option]:
+            unasked: frozenset[int] = frozenset(), saturated: bool = False) -> list[Option]:
     """The lettered choices the model sees: values of the wanted shape first, then best match
     first (typing as explicit text-into-field pairs), then finish and back; each with its prior."""
     scores = dict(zip((e.id for e in candidates.elements), candidates.scores, strict=False))
@@ -126,15 +127,22 @@ def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: s
         prior += UNLIKELY if element.id in unasked else 0.0
         prior -= FINISH_MARGIN if finish_likely and allow_done else 0.0
         if verb == "type":
+            # which field a text goes in is the text's fit, not how many goal words the field shares
+            base = (REPEATED if element.id in used or saturated else 0.0) - (
+                FINISH_MARGIN if finish_likely and allow_done else 0.0)
             for text in candidates.texts:
                 fit = affinity(text, element) if affinity is not None else 0.0
                 again = REPEATED if text in typed else 0.0
-                typing.append((element.id, verb, f"type {_quoted(text)} into {_name(element)}", prior + fit + again,
+                typing.append((element.id, verb, f"type {_quoted(text)} into {_name(element)}", base + fit + again,
                                text))
             continue
         rows.append((element.id, verb, f"{verb} {_name(element)}", 0.0 if verb == "read" else prior, ""))
     typing.sort(key=lambda row: -row[3])
-    rows = sorted([*rows, *typing[:MAX_TYPING_OPTIONS]], key=lambda row: -row[3])
+    # every text keeps its likeliest field, then the next likeliest pairs fill the rest
+    firsts = list({row[4]: row for row in reversed(typing)}.values())
+    chosen = sorted(firsts, key=lambda row: -row[3])[:MAX_TYPING_OPTIONS]
+    chosen += [row for row in typing if row not in chosen][: MAX_TYPING_OPTIONS - len(chosen)]
+    rows = sorted([*rows, *chosen], key=lambda row: -row[3])
     if shape is not None:
         rows.sort(key=lambda row: row[1] != "read")  # stable: keeps best-match order otherwise
     if allow_done:
@@ -169,14 +177,20 @@ def done_allowed(history: list[str]) -> bool:
     return True
 
 
+def asked_for(goal: str) -> frozenset:
+    """The sensitive categories the goal's own verbs ask for: 'Text Mom ...' asks to send, but
+    'add a contact ..., email x@y' does not (there 'email' is a field, not the step)."""
+    return frozenset().union(*(categories(clause.split()[0]) for clause in split_clauses(goal) if clause.split()))
+
+
 def _did_what_goal_names(history: list[str], goal: str) -> bool:
     """The last step took effect on the page itself (a switch flipped, text typed, an item ticked)
     on a control the goal names, or committed what was just typed: the usual last step of a goal."""
     last = re.match(r"^tap (['\"])(.*?)\1 -> (?:page|content)$", history[-1]) if history else None
-    if last and len(history) >= 2 and history[-2].startswith("type ") and effective(history[-2]) \
+    if last and len(history) >= 2 and history[-2].startswith("type ") and history[-2].endswith("-> content") \
             and words(last.group(2)) & COMMITS:
-        return True  # typed, then saved or sent
-    if last and (category := classify(last.group(2))) is not None and category in categories(goal):
+        return True  # typed into a form, then saved or sent (typing that changed the page was a search)
+    if last and (category := classify(last.group(2))) is not None and category in asked_for(goal):
         return True  # the delete, send or share the goal asks for went through
     if not history or not history[-1].endswith("-> content"):
         return False
@@ -221,11 +235,10 @@ def decide(
     required = required_texts(goal, values)
     typed = {t for t in candidates.texts if t.lower() in in_fields} | {
         t for t in candidates.texts if t not in required and any(t.lower() in label for label in shown)}
-    if required and all(t in typed for t in required):
-        # everything the goal needs typed is typed: more typing is less likely than committing it
-        typed = typed | set(candidates.texts)
+    saturated = all(t in typed for t in required or candidates.texts)
+    # everything the goal needs typed is typed: more typing is less likely than committing it
     # a control that would send, pay, delete or share although the goal asks for none of that
-    asked = categories(goal)
+    asked = asked_for(goal)
     unasked = frozenset(e.id for e in candidates.elements if not screen.in_list(e)
                         and (c := classify(f"{e.label} {e.desc}")) is not None and c not in asked)
     # a dialog asking to confirm the delete or send the goal asked for: not finished yet
@@ -234,6 +247,7 @@ def decide(
     finish_likely = finish_likely and not confirming
     choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape,
                       finish_likely=finish_likely, used=frozenset(used), typed=frozenset(typed), unasked=unasked,
+                      saturated=saturated,
                       affinity=lambda text, field: text_affinity(text, field, goal, values))
     lines = [o.line for o in choices]
     user = render(

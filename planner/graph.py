@@ -42,9 +42,10 @@ from pocketpilot.planner.reflect import (
     verify_subtask,
     verify_task,
 )
-from pocketpilot.planner.safety import SensitivePolicy, classify
+from pocketpilot.planner.safety import SensitivePolicy, categories, classify
 from pocketpilot.planner.state import Budget, RunState
 from pocketpilot.planner.value_shapes import extract, shape_of
+from pocketpilot.planner.vocabulary import VERBS
 from pocketpilot.runtime.backend import Backend, Completion
 
 OBSERVED_LINES = 40  # element lines a device.observe event carries
@@ -145,7 +146,11 @@ class _Nodes:
         if self.s.memory is None:
             return None
         labels = {a.package: a.label for a in self.s.device.apps()}
-        for hit in self.s.memory.relevant_pages(text, 3):
+        # what the clause is about: 'change' or 'turn' are on pages of every app, while a verb that
+        # sends or deletes ('text it to Zoe') says which app does it
+        topic = " ".join(w for w in text.split()
+                         if w.lower().strip(",.'") not in VERBS or categories(w)) or text
+        for hit in self.s.memory.relevant_pages(topic, 3):
             if hit.app in labels:
                 return labels[hit.app]
         return None
@@ -202,10 +207,13 @@ class _Nodes:
             decision = replace(decision, spot=f"{screen.package}|{decision.spot}")
         if repeats_effective_step(decision, state.get("history", []), state.get("spots", [])):
             # Action-level reflection: the same tap/typing already took effect in this subtask;
-            # doing it again would undo a toggle or type twice. Treat it as the model believing
-            # the goal is reached, and let subtask verification judge.
+            # doing it again would undo a toggle or type twice. A repeated tap is taken as the model
+            # believing the goal is reached (subtask verification judges); typing the same text into
+            # the same field again is skipped, and that field is not offered again.
             self._emit(state, "reflect.repeat", subtask=subtask.id, step=decision.describe())
-            decision = Decision("done", source="reflection", label=f"repeat of {decision.describe()}")
+            label = f"repeat of {decision.describe()}"
+            decision = (Decision("skip", key=decision.key, source="reflection", label=label)
+                        if decision.verb == "type" else Decision("done", source="reflection", label=label))
         self._emit(state, "step.decided", subtask=subtask.id, step=state.get("step", 0), decision=decision.to_dict())
         pending = {**decision.to_dict(), "before": screen.signature, "before_content": content_key(screen)}
         return {"pending": pending, **tally.update()}
@@ -218,7 +226,7 @@ class _Nodes:
         if decision.verb == "done":
             return self._read_outputs(state, subtask, decision, screen)
         if decision.verb == "skip":
-            return self._after_step(state, decision, "skipped", blocked=[])
+            return self._after_step(state, decision, "skipped", blocked=[decision.key] if decision.key else [])
         if screen.signature != pending["before"] or content_key(screen) != pending["before_content"]:
             # Resumed after the action ran but before its checkpoint was written: the screen it was
             # decided on is gone, so it already took effect; doing it again would do it twice. (A

@@ -24,6 +24,9 @@ _LITERALS = (
     # what is sent: "send hello to Bob", "text bye to Ann" (unquoted words before 'to <Name>')
     re.compile(r"\b(?:send|text|write)\s+(?!(?:a|an|the|it|them|him|her|me|my)\b)"
                r"([a-z][\w ,!?.']{0,40}?)\s+to\s+[A-Z]"),
+    re.compile(r"([\w.+-]+@[\w-]+\.[\w.]*\w)"),  # email addresses
+    re.compile(r"(\+\d[\d ()\-]{5,}\d)"),  # international phone numbers, '+' kept
+    re.compile(r"([$€£]\s?\d+(?:[.,]\d{2})?)"),  # prices, currency kept
     re.compile(r"\b(\d{1,2}:\d{2}(?:\s?[ap]m)?)\b", re.I),  # times
     re.compile(r"\b(\d[\d ,.\-+/]*\d|\d)\b"),  # numbers, dates, prices
     re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)*)\b"),  # names
