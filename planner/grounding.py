@@ -148,6 +148,9 @@ def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) 
     lead = before[-1].lower() if before else ""
     if lead and lead not in _STOP and lead not in VERBS:
         names += f" {lead}"  # 'titled Code', 'saying ...'; not 'to Bob' or 'Text Mom', which name no field
+    after = goal[at + len(text):].split()[:1] if at >= 0 else []
+    if after and text.strip().isdigit() and after[0].lower() not in _STOP:
+        names += f" {after[0]}"  # a number's unit names its field: '10 minute' -> Minutes
     shape = next((s for s in SHAPES if extract(s, text) == text.strip()), None)
     # a whole time goes in a time field; a picker with hour and minute fields takes its parts
     names += " time" if time_parts(text) else " " + " ".join(SHAPE_HINTS.get(shape, ()))
