@@ -40,7 +40,8 @@ def decompose(
     app_from_memory: Callable[[str], str | None] | None = None,
     on_call: Callable[[object], None] | None = None,
 ) -> Plan:
-    """Ask the model for a plan, retry once with the validation error, then fall back to clauses.
+    """Ask the model for a plan, retry once with the validation error (an unparseable reply is
+    not retried: at temperature 0 it would come back the same), then fall back to clauses.
 
     In the fallback, a clause that names no app goes to the app whose pages memory finds most
     relevant (``app_from_memory``), else to the model's choice among the installed apps.
@@ -59,7 +60,7 @@ def decompose(
             if on_call is not None and exc.completion is not None:
                 on_call(exc.completion)
             notes.append(f"model plan unparseable: {exc.detail}")
-            continue
+            break  # the same prompt at temperature 0 gives the same reply: only a rejection is retried
         if on_call is not None:
             on_call(completion)
         try:

@@ -29,8 +29,9 @@ REFLECT_SYSTEM = "You check a phone agent's last action. Reply JSON: did it move
 class ConfiguredBackend:
     """The Backend under one configuration: caps max_tokens, meters each call as an ``llm`` span.
 
-    A reply cut by the cap is retried once with the caller's budget and counted as a quality miss,
-    so the profiler learns what a small cap costs instead of the run failing.
+    A reply cut by the cap raises ``OutputParseError`` like any unusable reply (the planner falls
+    back to clauses, the executor skips the step) and counts as a quality miss, so the profiler
+    learns what a small cap costs; retrying with the caller's budget would pay for both.
     """
 
     def __init__(self, inner: Backend, config: RuntimeConfig, meter: EnergyMeter) -> None:
@@ -47,10 +48,9 @@ class ConfiguredBackend:
             try:
                 done = self.inner.complete(program, messages, max_tokens=budget, **kwargs)
             except OutputParseError:
-                if budget >= max_tokens:
-                    raise
-                self.truncations += 1
-                done = self.inner.complete(program, messages, max_tokens=max_tokens, **kwargs)
+                if budget < max_tokens:
+                    self.truncations += 1
+                raise
         self.max_context = max(self.max_context, done.usage.prompt_tokens + max_tokens)
         return done
 
