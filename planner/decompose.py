@@ -25,6 +25,8 @@ _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*'(?!\w))")
 _FROM_APP = re.compile(r"\bfrom\s+(?:my\s+|the\s+)?((?:[\w&'-]+\s*){1,3})", re.I)
 _READ_VERBS = ("find", "look up", "lookup", "get", "read", "check", "copy", "see", "search")
 _PRONOUNS = re.compile(r"\b(him|her|them|it|that|this|those|the same)\b", re.I)
+_COPY_INTO = re.compile(r"^\s*(?:copy|paste|put)\s+(?P<what>.+?)\s+(?:into|onto|to)\s+(?P<dest>(?:a|an|the|my)\s.+)$",
+                        re.I)
 _OPEN_ONLY = re.compile(r"^\s*(?:open|launch|go to|switch to)\s+(?:the\s+)?(.+?)(?:\s+app)?\s*$", re.I)
 _REMOVES = re.compile(r"\s*(?:delete|remove|clear|erase)\b", re.I)
 _OBJECT_START = re.compile(r"^(?:the|a|an|my|his|her|their|our|\d|[A-Z])")
@@ -170,6 +172,14 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
         if (only := _OPEN_ONLY.match(clause)) and (named := _clause_app(only.group(1), apps)):
             opened = named
             continue
+        copied = _copy_into(clause, apps, choose_app)
+        if copied is not None:  # 'copy X into a note titled B': read X where it is, then write it
+            source_app, what, dest_app, dest = copied
+            value = value_name(what, len(subtasks) + 1)
+            subtasks.append(_subtask(len(subtasks) + 1, source_app, f"find {what}", (), (value,)))
+            subtasks.append(_subtask(len(subtasks) + 1, dest_app, f"write {dest}", (value,), ()))
+            last_output, current_app = value, dest_app
+            continue
         source = _source_app(clause, apps)
         if source is not None:
             app = _clause_app(clause, apps, exclude=source[0])
@@ -202,6 +212,22 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
     if not subtasks:
         raise PlanInvalid("the task is empty")
     return Plan(tuple(subtasks), source="fallback")
+
+
+def _copy_into(clause: str, apps: list[str], choose_app: Callable[[str], str] | None
+               ) -> tuple[str, str, str, str] | None:
+    """``(source app, what, destination app, destination)`` for 'copy X into a note titled B'."""
+    match = _COPY_INTO.match(clause)
+    if match is None:
+        return None
+    dest_app = _clause_app(match.group("dest"), apps)
+    what = match.group("what")
+    if dest_app is None:
+        return None
+    source_app = _clause_app(what, apps, exclude=dest_app) or (choose_app(what) if choose_app else None)
+    if not source_app or source_app == dest_app:
+        return None
+    return source_app, what, dest_app, match.group("dest")
 
 
 def _reads(clause: str) -> bool:

@@ -111,11 +111,13 @@ MAX_TYPING_OPTIONS = 5  # (text, field) pairs offered, the likeliest first
 def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: str | None = None,
             finish_likely: bool = False, used: frozenset[int] = frozenset(),
             typed: frozenset[str] = frozenset(), affinity: Callable[[str, Element], float] | None = None,
-            unasked: frozenset[int] = frozenset(), saturated: bool = False) -> list[Option]:
+            unasked: frozenset[int] = frozenset(), saturated: bool = False,
+            read_prior: dict[int, float] | None = None, filled: frozenset[int] = frozenset()) -> list[Option]:
     """The lettered choices the model sees: values of the wanted shape first, then best match
     first (typing as explicit text-into-field pairs), then finish and back; each with its prior."""
     scores = dict(zip((e.id for e in candidates.elements), candidates.scores, strict=False))
     best = max(scores.values(), default=0.0)
+    read_prior = read_prior or {}
     rows: list[tuple[int, str, str, float, str]] = []
     typing: list[tuple[int, str, str, float, str]] = []
     for element in candidates.elements:
@@ -128,7 +130,8 @@ def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: s
         prior -= FINISH_MARGIN if finish_likely and allow_done else 0.0
         if verb == "type":
             # which field a text goes in is the text's fit, not how many goal words the field shares
-            base = (REPEATED if element.id in used or saturated else 0.0) - (
+            # a field already holding text the goal needs is done: typing there would replace it
+            base = (REPEATED if element.id in used or saturated or element.id in filled else 0.0) - (
                 FINISH_MARGIN if finish_likely and allow_done else 0.0)
             for text in candidates.texts:
                 fit = affinity(text, element) if affinity is not None else 0.0
@@ -136,7 +139,8 @@ def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: s
                 typing.append((element.id, verb, f"type {_quoted(text)} into {_name(element)}", base + fit + again,
                                text))
             continue
-        rows.append((element.id, verb, f"{verb} {_name(element)}", 0.0 if verb == "read" else prior, ""))
+        rows.append((element.id, verb, f"{verb} {_name(element)}", read_prior.get(element.id, 0.0)
+                     if verb == "read" else prior, ""))
     typing.sort(key=lambda row: -row[3])
     # every text keeps its likeliest field, then the next likeliest pairs fill the rest
     firsts = list({row[4]: row for row in reversed(typing)}.values())
@@ -175,6 +179,29 @@ def done_allowed(history: list[str]) -> bool:
         if effective(line):
             return True
     return True
+
+
+def _all_in_fields(screen: Screen, goal: str, values: dict[str, str]) -> bool:
+    """Whether every text the goal needs is in this page's fields: only then is it time to commit."""
+    in_fields = " ".join(e.text for e in screen.elements if e.editable).lower()
+    return all(text.lower() in in_fields for text in required_texts(goal, values))
+
+
+def _read_priors(candidates: Candidates, screen: Screen, goal: str) -> dict[int, float]:
+    """For a value of unknown shape: text that repeats the goal's words is the thing's name, not
+    the value; text in the same row as that name ('Alice Johnson' / 'Lunch tomorrow?') likely is."""
+    wanted = words(goal)
+    named = [e for e in screen.elements if wanted & words(f"{e.label} {e.desc}")]
+    priors: dict[int, float] = {}
+    for element in candidates.elements:
+        if element in named:
+            priors[element.id] = REPEATED
+            continue
+        x, y = element.bounds.center
+        beside = any(n.bounds.contains(x, y) or (n.bounds.top <= y <= n.bounds.bottom and n is not element)
+                     for n in named)
+        priors[element.id] = 0.0 if beside else -1.0
+    return priors
 
 
 def asked_for(goal: str) -> frozenset:
@@ -220,7 +247,7 @@ def decide(
     last_effective = next((line for line in reversed(history) if effective(line)), "")
     candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id,
                         exclude_texts=frozenset(n.lower() for n in (*app_names, app) if n), app=app,
-                        after_typing=last_effective.startswith("type "))
+                        after_typing=last_effective.startswith("type ") and _all_in_fields(screen, goal, values))
     suggestion = _memory_suggestion(hints, screen, blocked, candidates.texts)
     if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
         return suggestion  # memory leads; an action it already took here is left to the model
@@ -245,9 +272,12 @@ def decide(
     confirming = any(e.enabled and e.id not in used and classify(e.label) in asked
                      for e in candidates.elements if e.actionable)
     finish_likely = finish_likely and not confirming
-    choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape,
+    reads = _read_priors(candidates, screen, goal) if reading and shape is None else {}
+    choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape, read_prior=reads,
                       finish_likely=finish_likely, used=frozenset(used), typed=frozenset(typed), unasked=unasked,
-                      saturated=saturated,
+                      saturated=saturated, filled=frozenset(
+                          e.id for e in screen.elements if e.editable and e.text
+                          and any(t.lower() in e.text.lower() for t in required)),
                       affinity=lambda text, field: text_affinity(text, field, goal, values))
     lines = [o.line for o in choices]
     user = render(

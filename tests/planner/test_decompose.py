@@ -146,3 +146,12 @@ def test_unparseable_executor_reply_becomes_a_skipped_step():
     decision = decide(CutOffBackend(), "executor-1", goal="open the first note", screen=phone.observe(),
                       values={}, history=[])
     assert decision.verb == "skip" and "unparseable" in decision.label
+
+
+def test_copying_into_another_app_reads_first_then_writes():
+    plan = decompose_by_clauses("Copy the latest message from Ann into a note titled Ann", ["Inbox", "Notes"],
+                                choose_app=lambda clause: "Inbox")
+    assert [(s.app, s.goal, s.inputs, s.outputs) for s in plan.subtasks] == [
+        ("Inbox", "find the latest message from Ann", (), ("latest_message",)),
+        ("Notes", "write a note titled Ann", ("latest_message",), ()),
+    ]
