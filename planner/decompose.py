@@ -184,8 +184,9 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
         if source is not None:
             app = _clause_app(clause, apps, exclude=source[0])
             if app is None and choose_app is not None:
-                # route what is done with the value, not where it comes from
+                # route what is done with the value, not the value or where it comes from
                 action = re.sub(rf",?\s*from\s+{re.escape(source[2])}\b", "", clause, flags=re.I)
+                action = action.replace(source[1], "").strip() or action
                 app = choose_app(action)
         if source is not None and app and app != source[0]:
             value = value_name(source[1], len(subtasks) + 1)

@@ -119,8 +119,27 @@ def run_demo(args: argparse.Namespace) -> int:
     Without a terminal nobody can approve, so gated actions are denied rather than left waiting.
     """
     confirm = args.confirm or ("terminal" if sys.stdin.isatty() else "deny")
+    if args.device == "virtual" and not args.no_memory:
+        _explore_if_new(data_dir(args.data_dir) / "memory.sqlite")
     code = run_task(argparse.Namespace(**{**vars(args), "task": DEMO_TASK, "confirm": confirm}))
     return 0 if code in (0, TASK_FAILED) else code
+
+
+def _explore_if_new(memory_path: Path) -> None:
+    """A first demo explores the virtual phone's apps into memory (a few seconds), as a user's
+    phone would be explored before its first task; later runs reuse and grow that memory."""
+    from pocketpilot.devices.virtual import VirtualPhone
+    from pocketpilot.memory import GraphMemory
+    from pocketpilot.memory.explore import Explorer
+
+    with GraphMemory(memory_path) as memory:
+        if memory.stats().pages:
+            return
+        phone = VirtualPhone()
+        print("first run: exploring the virtual phone's apps into memory ...", file=sys.stderr)
+        explorer = Explorer(phone, memory)
+        for app in phone.apps():
+            explorer.explore(app.package)
 
 
 def resume_run(args: argparse.Namespace) -> int:
