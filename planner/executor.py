@@ -33,9 +33,8 @@ from pocketpilot.runtime.grammar import PRIOR_KEY
 
 VERBS = ("tap", "type", "scroll_down", "scroll_up", "back", "done")
 DONE_REJECTED = "not done yet"  # how the history marks a 'done' that subtask reflection refused
-# Memory's next action is followed without the model when its path is this reliable: a path that
-# achieved this very subtask before (reason "task") is trusted sooner than a path to a similar page.
-CONFIDENT_PATH = 0.8
+# Memory's next action is followed without the model only on a path that achieved this very
+# subtask before (reason "task"), when each of its steps is this reliable.
 CONFIDENT_TASK_STEP = 0.6
 CONFIDENT_MATCH = 0.8  # how well the remembered element must match one on the current screen
 
@@ -346,13 +345,10 @@ def _memory_suggestion(hints: Any, screen: Screen, blocked: set[str], texts: tup
     reliability = getattr(suggestion, "reliability", 0.0)
     if getattr(suggestion, "reason", "") != "task":
         return None  # a path to a page that merely resembles the goal only weighs the options
-    if getattr(suggestion, "reason", "") == "task":
-        # A recorded path that achieved this subtask: judge it per step (geometric mean), since
-        # a long path seen once multiplies into a low whole-path probability.
-        per_step = reliability ** (1 / max(1, getattr(suggestion, "steps_left", 1)))
-        if per_step < CONFIDENT_TASK_STEP:
-            return None
-    elif reliability < CONFIDENT_PATH:
+    # A recorded path that achieved this subtask: judge it per step (geometric mean), since a long
+    # path seen once multiplies into a low whole-path probability.
+    per_step = reliability ** (1 / max(1, getattr(suggestion, "steps_left", 1)))
+    if per_step < CONFIDENT_TASK_STEP:
         return None
     action = suggestion.action
     kind = action.get("kind")
