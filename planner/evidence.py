@@ -9,11 +9,11 @@ import re
 
 from pocketpilot.devices.screen import Screen
 from pocketpilot.planner.grounding import words
+from pocketpilot.planner.vocabulary import SWITCHING
 
 _QUOTED = re.compile(r"\"([^\"]+)\"|'([^']+)'(?!\w)")
 # what a thing is to be called: "a contact named Plumber", "a note titled Code", "labelled Run"
 _NAMED = re.compile(r"\b(?:named|titled|entitled|labell?ed|called)\s+([A-Z][\w-]*(?:\s[A-Z][\w-]*)*|['\"])")
-_SWITCH = re.compile(r"\b(?:turn|switch|toggle)\s+(on|off)\b|\b(enable|disable)\b", re.I)
 
 
 def required_texts(goal: str, inputs: dict[str, str]) -> list[str]:
@@ -28,7 +28,7 @@ def missing_evidence(goal: str, inputs: dict[str, str], screen: Screen, history:
     for text in required_texts(goal, inputs):
         if text.lower() not in shown:  # typed into this page's field, or saved and listed
             return f"{text!r} is not on the screen"
-    switch = _SWITCH.search(goal)
+    switch = SWITCHING.search(goal)
     if switch is not None:
         want_on = (switch.group(1) or switch.group(2)).lower() in {"on", "enable"}
         target = words(goal[switch.end():])

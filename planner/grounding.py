@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.value_shapes import SHAPE_HINTS, SHAPES, extract
-from pocketpilot.planner.vocabulary import VERBS
+from pocketpilot.planner.vocabulary import SWITCHING, VERBS
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -39,7 +39,6 @@ MAX_TEXTS = 8
 CREATE_GOAL = frozenset("create add new write compose make take set start save text send message email".split())
 CREATES = frozenset("create add new compose take plus write start".split()) | {"+"}
 COMMITS = frozenset("save done ok send add create confirm apply set start submit".split())
-_SWITCHING = re.compile(r"\b(?:turn|switch|toggle)\s+(?:on|off)\b|\b(?:enable|disable)\b", re.I)
 MIN_VISIBLE_PX = 40  # a row cut off at the screen edge is a poor target
 SUGGESTED = 1.0
 EXISTING_ITEM = 1.0  # memory's next step towards a page like the goal: a strong hint, not an order
@@ -194,7 +193,7 @@ def _role_bonus(element: Element, goal: str, after_typing: bool) -> float:
             bonus += 1.5
         if after_typing and name & COMMITS:
             bonus += 2.0
-        if element.checkable and _SWITCHING.search(goal):
+        if element.checkable and SWITCHING.search(goal):
             bonus += 1.5  # 'turn on the Weekend alarm': the switch, not the row that opens it
     if element.bounds.height < MIN_VISIBLE_PX:
         bonus -= 1.5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # Imperatives that open a step of a phone task (plain English, no app's vocabulary): a clause that
 # opens with none of them continues the previous one ("turn on Bluetooth, the dark theme").
 VERBS = frozenset(
@@ -11,3 +13,6 @@ VERBS = frozenset(
     "tap press click choose pick scroll swipe dial mute unmute pause resume rename archive star pin "
     "download upload forward buy order sign log launch close hide lock unlock connect disconnect".split()
 )
+
+# A goal that flips a switch: group 1 is on/off ("turn on"), group 2 enable/disable.
+SWITCHING = re.compile(r"\b(?:turn|switch|toggle)\s+(on|off)\b|\b(enable|disable)\b", re.I)
