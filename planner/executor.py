@@ -125,21 +125,20 @@ def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: s
         verb = option_verb(element, reading=reading, can_type=bool(candidates.texts), shape=shape)
         if verb is None:
             continue
-        prior = PRIOR_PER_POINT * (scores.get(element.id, best) - best)
-        prior += REPEATED if element.id in used else 0.0
-        prior += UNLIKELY if element.id in unasked else 0.0
-        prior -= FINISH_MARGIN if finish_likely and allow_done else 0.0
+        settled = -FINISH_MARGIN if finish_likely and allow_done else 0.0
         if verb == "type":
-            # which field a text goes in is the text's fit, not how many goal words the field shares
+            # which field a text goes in is the text's fit, not how many goal words the field shares;
             # a field already holding text the goal needs is done: typing there would replace it
-            base = (REPEATED if element.id in used or saturated or element.id in filled else 0.0) - (
-                FINISH_MARGIN if finish_likely and allow_done else 0.0)
+            base = settled + (REPEATED if element.id in used or saturated or element.id in filled else 0.0)
             for text in candidates.texts:
                 fit = affinity(text, element) if affinity is not None else 0.0
                 again = REPEATED if text in typed else 0.0
                 typing.append((element.id, verb, f"type {_quoted(text)} into {_name(element)}", base + fit + again,
                                text))
             continue
+        prior = PRIOR_PER_POINT * (scores.get(element.id, best) - best) + settled
+        prior += REPEATED if element.id in used else 0.0
+        prior += UNLIKELY if element.id in unasked else 0.0
         rows.append((element.id, verb, f"{verb} {_name(element)}", read_prior.get(element.id, 0.0)
                      if verb == "read" else prior, ""))
     typing.sort(key=lambda row: -row[3])
@@ -180,12 +179,6 @@ def done_allowed(history: list[str]) -> bool:
         if effective(line):
             return True
     return True
-
-
-def _all_in_fields(screen: Screen, goal: str, values: dict[str, str]) -> bool:
-    """Whether every text the goal needs is in this page's fields: only then is it time to commit."""
-    in_fields = " ".join(e.text for e in screen.elements if e.editable).lower()
-    return all(text.lower() in in_fields for text in required_texts(goal, values))
 
 
 def _read_priors(candidates: Candidates, screen: Screen, goal: str) -> dict[int, float]:
@@ -246,9 +239,14 @@ def decide(
     """One step. ``reading``: the subtask must read a value, so plain text can be pointed at."""
     suggested_id = _suggested_element(hints)
     last_effective = next((line for line in reversed(history) if effective(line)), "")
+    # text in a field of this page already; text typed into a field on another page (a search)
+    # does not count. Committing is the next step only once every text the goal needs is in.
+    in_fields = " ".join(e.text for e in screen.elements if e.editable).lower()
+    required = required_texts(goal, values)
     candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id,
                         exclude_texts=frozenset(n.lower() for n in (*app_names, app) if n), app=app,
-                        after_typing=last_effective.startswith("type ") and _all_in_fields(screen, goal, values))
+                        after_typing=last_effective.startswith("type ")
+                        and all(t.lower() in in_fields for t in required))
     suggestion = _memory_suggestion(hints, screen, blocked, candidates.texts)
     if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
         return suggestion  # memory leads; an action it already took here is left to the model
@@ -256,15 +254,12 @@ def decide(
     hint_text = hint_text[:MEMORY_HINT_CHARS]  # a hint, not a second screen: prefill is the cost
     finish_likely = _did_what_goal_names(history, goal) and missing_evidence(goal, values, screen, history) is None
     used = {e.id for e in candidates.elements if f"tap|{screen.package}|{element_spot(e, screen)}" in spots}
-    # text in a field of this page already, or shown by the page itself (in Mom's chat, 'Mom'
-    # needs no typing); text typed into a field on another page (a search) does not count
-    in_fields = " ".join(e.text for e in screen.elements if e.editable).lower()
+    # typed: in this page's fields, or shown by the page itself (in Mom's chat, 'Mom' needs no typing)
     shown = {e.label.strip().lower() for e in screen.elements if not e.editable and e.label}
-    required = required_texts(goal, values)
     typed = {t for t in candidates.texts if t.lower() in in_fields} | {
         t for t in candidates.texts if t not in required and any(t.lower() in label for label in shown)}
-    saturated = all(t in typed for t in required or candidates.texts)
     # everything the goal needs typed is typed: more typing is less likely than committing it
+    saturated = all(t in typed for t in required or candidates.texts)
     # a control that would send, pay, delete or share although the goal asks for none of that
     asked = asked_for(goal)
     unasked = frozenset(e.id for e in candidates.elements if not screen.in_list(e)
