@@ -177,3 +177,9 @@ class Explorer:
                 break
             screen = self._do(screen, step)
         return screen if screen is not None and screen.signature == signature else None
+
+
+def explore_all(device: Device, memory: MemoryStore, *, budget: int = 200) -> list[ExploreReport]:
+    """Every launcher app of ``device``, one after another (``budget`` device actions each)."""
+    explorer = Explorer(device, memory, budget=budget)
+    return [explorer.explore(app.package) for app in device.apps()]

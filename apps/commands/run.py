@@ -130,16 +130,13 @@ def _explore_if_new(memory_path: Path) -> None:
     phone would be explored before its first task; later runs reuse and grow that memory."""
     from pocketpilot.devices.virtual import VirtualPhone
     from pocketpilot.memory import GraphMemory
-    from pocketpilot.memory.explore import Explorer
+    from pocketpilot.memory.explore import explore_all
 
     with GraphMemory(memory_path) as memory:
         if memory.stats().pages:
             return
-        phone = VirtualPhone()
         print("first run: exploring the virtual phone's apps into memory ...", file=sys.stderr)
-        explorer = Explorer(phone, memory)
-        for app in phone.apps():
-            explorer.explore(app.package)
+        explore_all(VirtualPhone(), memory)
 
 
 def resume_run(args: argparse.Namespace) -> int:

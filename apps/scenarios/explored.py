@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pocketpilot.devices.virtual import VirtualPhone
 from pocketpilot.memory import GraphMemory
-from pocketpilot.memory.explore import Explorer
+from pocketpilot.memory.explore import explore_all
 
 EXPLORE_BUDGET = 200  # device actions per app
 _CACHE: dict[int, Path] = {}  # per process: variant -> explored DB
@@ -29,9 +29,7 @@ def explored_db(variant: int) -> Path:
         path = Path(_DIR.name) / f"variant-{variant}.sqlite"
         phone = VirtualPhone(variant=variant)
         with GraphMemory(path) as memory:
-            explorer = Explorer(phone, memory, budget=EXPLORE_BUDGET)
-            for app in phone.apps():
-                explorer.explore(app.package)
+            explore_all(phone, memory, budget=EXPLORE_BUDGET)
         _CACHE[variant] = path
     return _CACHE[variant]
 
