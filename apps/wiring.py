@@ -5,20 +5,23 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from pocketpilot.devices.events import EventSink
+from pocketpilot.devices.events import EventSink, discard
 from pocketpilot.devices.registry import open_device
 from pocketpilot.planner.graph import Seams
 from pocketpilot.planner.safety import SensitivePolicy
 from pocketpilot.planner.state import Budget
 from pocketpilot.runtime.backend import Backend
+from pocketpilot.runtime.prior_gate import DEFAULT_GATE, PriorGate
 
 BACKENDS = ("llama", "lexical")
 
 
 def make_backend(kind: str, *, model: str | None = None, on_event: EventSink | None = None,
-                 threads: int | None = None) -> Backend:
+                 threads: int | None = None, gate: float = DEFAULT_GATE) -> Backend:
     """``llama``: llama.cpp on ``model`` (default: the bundled GGUF); ``lexical``: no model at all.
-    ``threads``: CPU threads for the model (default: all cores; fewer when models run side by side)."""
+    ``threads``: CPU threads for the model (default: all cores; fewer when models run side by side).
+    ``gate``: a choice whose grounding prior leads by this many logits is taken without the model
+    (0: the model weighs every choice)."""
     if kind == "lexical":
         from pocketpilot.runtime.lexical_backend import LexicalBackend
 
@@ -27,7 +30,8 @@ def make_backend(kind: str, *, model: str | None = None, on_event: EventSink | N
     from pocketpilot.runtime.llama_engine import LlamaConfig
 
     config = LlamaConfig(model_path=Path(model) if model else None, n_threads=threads, n_threads_batch=threads)
-    return LlamaCppBackend(config, on_event=on_event).load()
+    llama = LlamaCppBackend(config, on_event=on_event).load()
+    return PriorGate(llama, gate, on_event=on_event or discard) if gate > 0 else llama
 
 
 def make_seams(

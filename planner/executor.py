@@ -19,6 +19,7 @@ from pocketpilot.planner.grounding import (
     Candidates,
     element_key,
     element_spot,
+    entered,
     ground,
     text_affinity,
     words,
@@ -106,6 +107,7 @@ PRIOR_WEIGHT = 4.0
 UNLIKELY = -3.0  # going back, or finishing while the goal shows no sign of being reached
 FINISH_MARGIN = 2.5  # when the last step visibly did what the goal names, acting again is less likely
 REPEATED = -2.0  # an element this subtask already used with an effect
+NO_FIT = -0.75  # a text nothing ties to the field (no name, lead-in, kind or role): below a goal-named tap
 MAX_TYPING_OPTIONS = 5  # (text, field) pairs offered, the likeliest first
 
 
@@ -132,6 +134,7 @@ def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: s
             base = settled + (REPEATED if element.id in used or saturated or element.id in filled else 0.0)
             for text in candidates.texts:
                 fit = affinity(text, element) if affinity is not None else 0.0
+                fit = fit or NO_FIT
                 again = REPEATED if text in typed else 0.0
                 typing.append((element.id, verb, f"type {_quoted(text)} into {_name(element)}", base + fit + again,
                                text))
@@ -208,8 +211,8 @@ def _did_what_goal_names(history: list[str], goal: str) -> bool:
     """The last step took effect on the page itself (a switch flipped, text typed, an item ticked)
     on a control the goal names, or committed what was just typed: the usual last step of a goal."""
     last = re.match(r"^tap (['\"])(.*?)\1 -> (?:page|content)$", history[-1]) if history else None
-    if last and len(history) >= 2 and history[-2].startswith("type ") and history[-2].endswith("-> content") \
-            and words(last.group(2)) & COMMITS:
+    before = next((line for line in reversed(history[:-1]) if effective(line)), "")  # a no-op tap between
+    if last and before.startswith("type ") and before.endswith("-> content") and words(last.group(2)) & COMMITS:
         return True  # typed into a form, then saved or sent (typing that changed the page was a search)
     if last and (category := classify(last.group(2))) is not None and category in asked_for(goal):
         return True  # the delete, send or share the goal asks for went through
@@ -241,12 +244,12 @@ def decide(
     last_effective = next((line for line in reversed(history) if effective(line)), "")
     # text in a field of this page already; text typed into a field on another page (a search)
     # does not count. Committing is the next step only once every text the goal needs is in.
-    in_fields = " ".join(e.text for e in screen.elements if e.editable).lower()
+    fields = [e.text for e in screen.elements if e.editable and e.text]
     required = required_texts(goal, values)
     candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id,
                         exclude_texts=frozenset(n.lower() for n in (*app_names, app) if n), app=app,
                         after_typing=last_effective.startswith("type ")
-                        and all(t.lower() in in_fields for t in required))
+                        and all(entered(t, fields) for t in required))
     suggestion = _memory_suggestion(hints, screen, blocked, candidates.texts)
     if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
         return suggestion  # memory leads; an action it already took here is left to the model
@@ -256,7 +259,7 @@ def decide(
     used = {e.id for e in candidates.elements if f"tap|{screen.package}|{element_spot(e, screen)}" in spots}
     # typed: in this page's fields, or shown by the page itself (in Mom's chat, 'Mom' needs no typing)
     shown = {e.label.strip().lower() for e in screen.elements if not e.editable and e.label}
-    typed = {t for t in candidates.texts if t.lower() in in_fields} | {
+    typed = {t for t in candidates.texts if entered(t, fields)} | {
         t for t in candidates.texts if t not in required and any(t.lower() in label for label in shown)}
     # everything the goal needs typed is typed: more typing is less likely than committing it
     saturated = all(t in typed for t in required or candidates.texts)

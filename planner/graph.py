@@ -75,7 +75,10 @@ class _Tally:
         self.seams, self.state, self.calls, self.tokens = seams, state, 0, 0
 
     def __call__(self, completion: Completion) -> None:
-        # The backend itself emits the llm.call event (with its KV slot state); here we only count.
+        # The backend itself emits the llm.call event (with its KV slot state); here we only count
+        # model calls: an answer the caller's own prior gave (a gated call) ran no model.
+        if completion.answered_by != "model":
+            return
         self.calls += 1
         self.tokens += completion.usage.prompt_tokens
 

@@ -38,6 +38,8 @@ MAX_TEXTS = 8
 # that creates; text just typed is kept by a control that commits it.
 CREATE_GOAL = frozenset("create add new write compose make take set start save text send message email".split())
 CREATES = frozenset("create add new compose take plus write start".split()) | {"+"}
+EDIT_GOAL = frozenset("change edit update rename modify correct replace fix".split())
+EDITS = frozenset("edit change modify rename".split())
 COMMITS = frozenset("save done ok send add create confirm apply set start submit".split())
 MIN_VISIBLE_PX = 40  # a row cut off at the screen edge is a poor target
 SUGGESTED = 1.0
@@ -96,16 +98,19 @@ def ground(
     wanted -= words(app)  # the open app's own name says nothing about where to go in it
     scored: list[tuple[float, int, Element]] = []
     creating = bool(goal.split()) and goal.split()[0].lower() in CREATE_GOAL
-    for element in screen.elements:
-        if not element.enabled or element_key(element) in blocked or _duplicate_switch(element, screen):
-            continue
-        if screen.is_chrome(element):
-            continue  # the system's Home/Overview/Back bar: leaving the app is never a step of its goal
+    offered = [e for e in screen.elements if e.enabled and element_key(e) not in blocked
+               and not _duplicate_switch(e, screen) and not screen.is_chrome(e)]  # the Home/Back bar never
+    # a list item's id (alarm_item) is every row's: only what the row says tells rows apart
+    named = {e.id: words(f"{e.label} {e.desc} {'' if screen.in_list(e) else e.resource_id.split('/')[-1]}")
+             for e in offered}
+    # a goal word on many controls ('alarm' on the tab, the list and 'Add alarm') tells less about
+    # which one to pick than a word on one ('Weekend'): each match is worth 2 / sqrt(its count)
+    spread = {w: sum(w in n for n in named.values()) for w in wanted}
+    for element in offered:
         listed = screen.in_list(element)
-        # a list item's id (alarm_item) is every row's: only what the row says tells rows apart
-        own_id = "" if listed else element.resource_id.split("/")[-1]
-        overlap = len(wanted & words(f"{element.label} {element.desc} {own_id}"))
-        score = overlap * 2.0
+        matched = wanted & named[element.id]
+        overlap = len(matched)
+        score = sum(2.0 / spread[w] ** 0.5 for w in matched)
         if element.editable:
             score += 1.5
         if element.actionable:
@@ -151,16 +156,20 @@ def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) 
     after = goal[at + len(text):].split()[:1] if at >= 0 else []
     if after and text.strip().isdigit() and after[0].lower() not in _STOP:
         names += f" {after[0]}"  # a number's unit names its field: '10 minute' -> Minutes
+        names += " quantity qty count amount"  # or it counts the thing it names: 'Add 4 Batteries' 
     shape = next((s for s in SHAPES if extract(s, text) == text.strip()), None)
     # a whole time goes in a time field; a picker with hour and minute fields takes its parts
     names += " time" if time_parts(text) else " " + " ".join(SHAPE_HINTS.get(shape, ()))
     fit = AFFINITY if _stems(names) & label else 0.0
     quoted = at > 0 and goal[at - 1] in "'\""
-    name_like = not quoted and shape is None and text[:1].isupper()
-    roles = BODY_FIELDS if quoted else NAME_FIELDS if name_like else frozenset()
+    # a name is a few capitalised words ('Victor Lang'); 'Lunch tomorrow?' is content, like a quote
+    name_like = not quoted and shape is None and bool(_NAME.match(text.strip()))
+    prose = quoted or (shape is None and not name_like and len(text.split()) > 1)
+    roles = BODY_FIELDS if prose else NAME_FIELDS if name_like else frozenset()
     return fit + (ROLE_FIT if label_words & roles else 0.0)
 
 
+_NAME = re.compile(r"^[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?:\s?([ap]m))?$", re.I)
 
 
@@ -168,6 +177,16 @@ def time_parts(text: str) -> tuple[str, ...]:
     """'7:00 AM' -> ('7', '00'): time pickers take the hour and the minute in separate fields."""
     match = _TIME.match(text.strip())
     return (match.group(1), match.group(2)) if match else ()
+
+
+def entered(text: str, fields: list[str]) -> bool:
+    """``text`` sits in one of the page's ``fields``, or it is a time whose hour and minute each
+    fill a field of their own (a picker shows '7' and '00', never '7:00 AM')."""
+    if any(text.lower() in field.lower() for field in fields):
+        return True
+    parts = time_parts(text)
+    held = {field.strip().lstrip("0") or "0" for field in fields}
+    return bool(parts) and all((part.lstrip("0") or "0") in held for part in parts)
 
 
 def _part_names(text: str, goal: str) -> str:
@@ -191,6 +210,8 @@ def _role_bonus(element: Element, goal: str, after_typing: bool) -> float:
         first = goal.split()[0].lower() if goal.split() else ""
         if first in CREATE_GOAL and name & CREATES:
             bonus += 1.5
+        if first in EDIT_GOAL and name & EDITS:
+            bonus += 1.5  # 'change Victor's email': an Edit control opens the form
         if after_typing and name & COMMITS:
             bonus += 2.0
         if element.checkable and SWITCHING.search(goal):

@@ -24,7 +24,9 @@ _PATTERNS: dict[Sensitive, re.Pattern] = {
     Sensitive.SEND: re.compile(r"\b(send|sms|post|reply|submit|call|dial)\b", re.I),
     Sensitive.PAY: re.compile(r"\b(pay|buy|purchase|checkout|order|transfer|subscribe)\b", re.I),
     Sensitive.DELETE: re.compile(
-        r"\b(delete|remove|erase|clear all|discard|uninstall|trash|reset|wipe|format)\b", re.I
+        # 'format' wipes only as a verb on storage: a '24-hour format' or 'date format' wipes nothing
+        r"\b(delete|remove|erase|clear all|discard|uninstall|trash|reset|wipe|"
+        r"format (?:the |this |your )?(?:phone|device|storage|sd card|card|disk|drive|usb))\b", re.I
     ),
     Sensitive.SHARE: re.compile(r"\b(share|export|forward|upload)\b", re.I),
     Sensitive.SECURITY: re.compile(

@@ -65,6 +65,7 @@ class Completion:
     usage: Usage = field(default_factory=Usage)
     parsed: Any = None
     finish_reason: str = "stop"  # "stop" | "length"
+    answered_by: str = "model"  # "model" | "prior": the caller's own prior was sure (runtime/prior_gate.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +73,7 @@ class Completion:
             "text": self.text,
             "parsed": self.parsed,
             "finish_reason": self.finish_reason,
+            "answered_by": self.answered_by,
             "usage": self.usage.to_dict(),
         }
 
@@ -82,6 +84,7 @@ class Completion:
             text=data["text"],
             parsed=data.get("parsed"),
             finish_reason=data.get("finish_reason", "stop"),
+            answered_by=data.get("answered_by", "model"),
             usage=Usage.from_dict(data.get("usage", {})),
         )
 

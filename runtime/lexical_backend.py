@@ -19,6 +19,7 @@ from typing import Any
 from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.runtime.backend import Completion, Message, Usage
 from pocketpilot.runtime.grammar import enum_priors
+from pocketpilot.runtime.prior_gate import prior_pick
 
 _WORD = re.compile(r"[a-z0-9]+")
 _OPTION = re.compile(
@@ -62,9 +63,9 @@ class LexicalBackend:
     def _answer(self, prompt: str, last: str, schema: dict[str, Any]) -> Any:
         props = schema.get("properties", {})
         priors = enum_priors(schema)
-        if "choice" in props and priors:
-            # the caller's own belief, with no model to weigh it against: its best option
-            return {"choice": max(props["choice"]["enum"], key=lambda value: priors[str(value)])}
+        picked = prior_pick(schema) if "choice" in props and priors else None
+        if picked is not None:
+            return picked[0]  # the caller's own belief, with no model to weigh it against: its best option
         if "choice" in props:
             return self._choose(last, props)
         if "subtasks" in props:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from pocketpilot.apps.scenarios.format import ScenarioError, load_scenarios
 from pocketpilot.apps.scenarios.replay import BACKENDS, MODES, ReplayConfig, run_all, summarize
+from pocketpilot.runtime.prior_gate import DEFAULT_GATE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,6 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     replay.add_argument("--backend", choices=BACKENDS, default="lexical",
                         help="scripted (recorded completions), lexical (no model, default) or llama")
     replay.add_argument("--model", help="a GGUF file for --backend llama (default: the bundled model)")
+    replay.add_argument("--gate", type=float, default=DEFAULT_GATE, metavar="LOGITS",
+                        help=f"llama: take a choice without the model when grounding leads by this much "
+                             f"(default {DEFAULT_GATE}; 0: the model weighs every choice)")
     replay.add_argument("--compare", default="decomposed", help=f"agent modes to compare, comma-separated: {MODES}")
     replay.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON ('-': stdout)")
     replay.add_argument("--report", type=Path, metavar="DIR", help="write report.md and a PNG chart to DIR")
@@ -44,6 +48,9 @@ def replay_command(args: argparse.Namespace) -> int:
     if unknown or not modes:
         print(f"pocketpilot: error: --compare takes modes from {list(MODES)}, got {args.compare!r}", file=sys.stderr)
         return 2
+    if args.gate < 0:
+        print(f"pocketpilot: error: --gate must be 0 or more (0 turns it off), got {args.gate}", file=sys.stderr)
+        return 2
     if not args.paths and not args.recorded:
         print("pocketpilot: error: name scenario files or directories, or --recorded RUN_DIR", file=sys.stderr)
         return 2
@@ -66,7 +73,8 @@ def replay_command(args: argparse.Namespace) -> int:
         scenarios += [scenario_for(run_dir, args.task) for run_dir in args.recorded]
     configs = [ReplayConfig(mode=m, backend=args.backend, model=args.model,
                             recordings=str(args.recordings) if args.recordings else None,
-                            memory=None if args.memory == "none" else args.memory) for m in modes]
+                            memory=None if args.memory == "none" else args.memory, gate=args.gate)
+               for m in modes]
     summary = summarize(run_all(scenarios, configs, workers=args.workers, on_result=_progress))
     if args.json is not None:
         text = json.dumps(summary, indent=2)

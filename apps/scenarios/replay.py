@@ -22,6 +22,7 @@ from pocketpilot.devices.virtual.sensors_sim import CAPACITY_MAH
 from pocketpilot.planner.agent import Agent
 from pocketpilot.planner.graph import Seams
 from pocketpilot.runtime.backend import Backend
+from pocketpilot.runtime.prior_gate import DEFAULT_GATE
 
 MODES = ("decomposed", "monolithic")
 BACKENDS = ("scripted", "lexical", "llama")
@@ -39,6 +40,7 @@ class ReplayConfig:
     # memory. Either way every scenario starts from its own copy.
     memory: str | None = "explore"
     threads: int | None = None  # model threads; set per worker so parallel models do not oversubscribe
+    gate: float = DEFAULT_GATE  # llama: choices the grounding prior is sure of skip the model (0: never)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,11 +80,11 @@ def _backend(config: ReplayConfig, scenario: Scenario) -> Backend:
         from pocketpilot.runtime.scripted import ScriptedBackend
 
         return ScriptedBackend(_recording_path(config, scenario))
-    key = (config.backend, config.model)
+    key = (config.backend, config.model, config.gate)
     if key not in _BACKENDS:
         from pocketpilot.apps.wiring import make_backend
 
-        _BACKENDS[key] = make_backend(config.backend, model=config.model, threads=config.threads)
+        _BACKENDS[key] = make_backend(config.backend, model=config.model, threads=config.threads, gate=config.gate)
     backend = _BACKENDS[key]
     if config.recordings:
         from pocketpilot.runtime.scripted import RecordingBackend
