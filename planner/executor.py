@@ -7,7 +7,7 @@ calling the model; otherwise the model picks under a schema whose enums are the 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from pocketpilot.planner.grounding import (
     entered,
     ground,
     text_affinity,
+    typing_texts,
     words,
 )
 from pocketpilot.planner.prompts import render, template
@@ -174,6 +175,13 @@ def decision_schema(choices: list[Option]) -> dict:
     return {"type": "object", "properties": {"choice": choice}, "required": ["choice"]}
 
 
+def taps_since_typing(spots: Sequence[str]) -> frozenset[str]:
+    """The controls tapped with an effect since text was last typed: tapping one again repeats
+    it, but a Save after new typing commits something new."""
+    last_typing = max((i for i, spot in enumerate(spots) if spot.startswith("type|")), default=-1)
+    return frozenset(spot for spot in spots[last_typing + 1:] if spot.startswith("tap|"))
+
+
 def done_allowed(history: list[str]) -> bool:
     """After a refused 'done', the grammar leaves 'done' out until an action takes effect."""
     for line in reversed(history):
@@ -235,7 +243,7 @@ def decide(
     app: str = "",
     reading: bool = False,
     shape: str | None = None,
-    spots: frozenset[str] = frozenset(),
+    spots: Sequence[str] = (),
     app_names: tuple[str, ...] = (),
     on_call: Callable[[Completion], None] | None = None,
 ) -> Decision:
@@ -246,23 +254,28 @@ def decide(
     # does not count. Committing is the next step only once every text the goal needs is in.
     fields = [e.text for e in screen.elements if e.editable and e.text]
     required = required_texts(goal, values)
-    candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id,
-                        exclude_texts=frozenset(n.lower() for n in (*app_names, app) if n), app=app,
-                        after_typing=last_effective.startswith("type ")
-                        and all(entered(t, fields) for t in required))
+    exclude = frozenset(n.lower() for n in (*app_names, app) if n)
+    # needed here: the required texts, and every text a field of this page fits (the hour and
+    # minute of an alarm as much as its quoted label)
+    editable = [e for e in screen.elements if e.editable]
+    needed = list(dict.fromkeys([*required, *(t for t in typing_texts(goal, values, exclude)
+                                               if any(text_affinity(t, f, goal, values) > 0 for f in editable))]))
+    candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id, exclude_texts=exclude, app=app,
+                        after_typing=last_effective.startswith("type ") and all(entered(t, fields) for t in needed))
     suggestion = _memory_suggestion(hints, screen, blocked, candidates.texts)
     if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
         return suggestion  # memory leads; an action it already took here is left to the model
     hint_text = hints.render() if hints is not None and hasattr(hints, "render") else ""
     hint_text = hint_text[:MEMORY_HINT_CHARS]  # a hint, not a second screen: prefill is the cost
     finish_likely = _did_what_goal_names(history, goal) and missing_evidence(goal, values, screen, history) is None
-    used = {e.id for e in candidates.elements if f"tap|{screen.package}|{element_spot(e, screen)}" in spots}
+    tapped = taps_since_typing(spots)
+    used = {e.id for e in candidates.elements if f"tap|{screen.package}|{element_spot(e, screen)}" in tapped}
     # typed: in this page's fields, or shown by the page itself (in Mom's chat, 'Mom' needs no typing)
     shown = {e.label.strip().lower() for e in screen.elements if not e.editable and e.label}
     typed = {t for t in candidates.texts if entered(t, fields)} | {
         t for t in candidates.texts if t not in required and any(t.lower() in label for label in shown)}
     # everything the goal needs typed is typed: more typing is less likely than committing it
-    saturated = all(t in typed for t in required or candidates.texts)
+    saturated = all(t in typed for t in needed or candidates.texts)
     # a control that would send, pay, delete or share although the goal asks for none of that
     asked = asked_for(goal)
     unasked = frozenset(e.id for e in candidates.elements if not screen.in_list(e)

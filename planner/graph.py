@@ -31,7 +31,7 @@ from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.decompose import decompose
 from pocketpilot.planner.evidence import missing_evidence
-from pocketpilot.planner.executor import DONE_REJECTED, Decision, decide
+from pocketpilot.planner.executor import DONE_REJECTED, Decision, decide, taps_since_typing
 from pocketpilot.planner.grounding import find_again
 from pocketpilot.planner.plan import Plan, Subtask, SubtaskStatus
 from pocketpilot.planner.reflect import (
@@ -201,7 +201,7 @@ class _Nodes:
         decision = decide(
             self.s.backend, f"executor-{subtask.id}", goal=goal, screen=screen, values=values,
             history=state.get("history", []), hints=hints, blocked=set(state.get("blocked", [])), app=subtask.app,
-            spots=frozenset(state.get("spots", [])), app_names=tuple(a.label for a in self.s.device.apps()),
+            spots=tuple(state.get("spots", [])), app_names=tuple(a.label for a in self.s.device.apps()),
             reading=bool(subtask.outputs), shape=shape_of(subtask.outputs[0]) if subtask.outputs else None,
             on_call=tally,
         )
@@ -409,7 +409,8 @@ def repeats_effective_step(decision: Decision, history: list[str], spots: list[s
         return False
     if decision.verb == "tap":
         # the same control, though its label changed (a switch's summary); not another control
-        # with the same label (a dialog's 'Delete' confirming the page's 'Delete')
-        return bool(decision.spot) and f"tap|{decision.spot}" in spots
+        # with the same label (a dialog's 'Delete' confirming the page's 'Delete'); and not a Save
+        # that commits text typed since the last Save
+        return bool(decision.spot) and f"tap|{decision.spot}" in taps_since_typing(spots)
     step = decision.describe() + " -> "
     return any(line.startswith(step) and not line.endswith("-> none") for line in history)

@@ -127,16 +127,23 @@ def ground(
     # Best match first: a small model leans towards the first options it reads.
     chosen = [e for _, _, e in scored[:MAX_CANDIDATES]]
     scores = tuple(score for score, _, _ in scored[:MAX_CANDIDATES])
+    return Candidates(tuple(chosen), typing_texts(goal, values, exclude_texts), scores)
+
+
+def typing_texts(goal: str, values: dict[str, str], exclude_texts: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """What a subtask may type: the values handed in, the goal's literals, a time's hour and minute."""
     texts = [v for v in values.values() if v][:MAX_TEXTS]
     texts += [t for t in literals(goal) if t not in texts and t.lower() not in exclude_texts]
     texts += [part for t in list(texts) for part in time_parts(t) if part not in texts]
-    return Candidates(tuple(chosen), tuple(texts[:MAX_TEXTS]), scores)
+    return tuple(texts[:MAX_TEXTS])
 
 
 AFFINITY = 1.5  # a text whose own name, lead-in word or shape names the field ("titled Code" -> Title)
 ROLE_FIT = 0.75  # quoted words go in a body, a name in a name/recipient/search field
 BODY_FIELDS = frozenset("message text note body content description comment".split())
 NAME_FIELDS = frozenset("name to recipient search contact find".split())
+TITLE_FIELDS = frozenset("title name label subject".split())
+NAMING = frozenset("titled entitled named called labelled labeled".split())
 
 
 def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) -> float:
@@ -165,7 +172,9 @@ def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) 
     # a name is a few capitalised words ('Victor Lang'); 'Lunch tomorrow?' is content, like a quote
     name_like = not quoted and shape is None and bool(_NAME.match(text.strip()))
     prose = quoted or (shape is None and not name_like and len(text.split()) > 1)
-    roles = BODY_FIELDS if prose else NAME_FIELDS if name_like else frozenset()
+    # 'titled Code', 'named Plumber': what a new thing is called goes in its title, not a search
+    names_it = lead in NAMING
+    roles = BODY_FIELDS if prose else (TITLE_FIELDS if names_it else NAME_FIELDS) if name_like else frozenset()
     return fit + (ROLE_FIT if label_words & roles else 0.0)
 
 

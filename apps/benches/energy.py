@@ -54,7 +54,7 @@ def static_configs(cpus: int) -> dict[str, RuntimeConfig]:
         "static_max": RuntimeConfig(n_threads=cpus, n_ctx=4096, kv_type="f16", max_tokens=128,
                                     perception=Perception.BOTH, reflection_every=1),
         "static_min": RuntimeConfig(n_threads=1, n_ctx=2048, kv_type="q8_0", max_tokens=48,
-                                    perception=Perception.TREE, reflection_every=0),
+                                    perception=Perception.TREE, reflection_every=0, gate=2.0),
     }
 
 

@@ -60,6 +60,7 @@ class RuntimeConfig:
     max_tokens: int = 64
     perception: Perception = Perception.TREE
     reflection_every: int = 0  # 0: on demand (hierarchical reflection); k: also after every k-th step
+    gate: float = 0.0  # a choice whose grounding prior leads by this many logits skips the model (0: never)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "perception", Perception(self.perception))
@@ -67,7 +68,7 @@ class RuntimeConfig:
     @property
     def key(self) -> str:
         return (f"{self.model}/t{self.n_threads}/c{self.n_ctx}/{self.kv_type}/m{self.max_tokens}/"
-                f"{self.perception.value}/r{self.reflection_every}")
+                f"{self.perception.value}/r{self.reflection_every}" + (f"/g{self.gate:g}" if self.gate else ""))
 
     @property
     def engine_key(self) -> tuple:
@@ -98,14 +99,16 @@ def relative_cost(config: RuntimeConfig, models: dict[str, ModelVariant]) -> tup
     """(energy, latency) relative to the smallest bundled point, before anything is measured.
 
     More threads finish sooner but burn more CPU time (spinning, memory contention on small
-    cores); reflection adds a model call per reflected step; OCR adds a screenshot pass.
+    cores); reflection adds a model call per reflected step; OCR adds a screenshot and a
+    det/rec pass; a gate skips the model on the choices grounding is sure of (about half).
     """
     size = models[config.model].size
     reflect = 1.0 + (0.8 / config.reflection_every if config.reflection_every else 0.0)
-    perceive = {Perception.TREE: 1.0, Perception.OCR: 1.4, Perception.BOTH: 1.5}[config.perception]
+    perceive = {Perception.TREE: 1.0, Perception.OCR: 1.8, Perception.BOTH: 2.0}[config.perception]
     tokens = 0.7 + 0.3 * config.max_tokens / 128
     ctx = 1.0 + config.n_ctx / 32768 + (0.03 if config.kv_type == "f16" else 0.0)
-    common = size * reflect * perceive * tokens * ctx
+    gate = 0.5 if config.gate else 1.0
+    common = size * reflect * perceive * tokens * ctx * gate
     return common * (1.0 + 0.35 * (config.n_threads - 1)), common / config.n_threads ** 0.6
 
 
@@ -150,7 +153,8 @@ def default_axes(cpus: int | None = None) -> dict[str, tuple]:
     cpus = cpus or os.cpu_count() or 1
     threads = tuple(sorted({1, max(1, cpus // 2), cpus}))
     return {"model": ("smollm2",), "n_threads": threads, "n_ctx": (2048, 4096), "kv_type": ("f16", "q8_0"),
-            "max_tokens": (48, 128), "perception": tuple(Perception), "reflection_every": (0, 1)}
+            "max_tokens": (48, 128), "perception": tuple(Perception), "reflection_every": (0, 1),
+            "gate": (0.0, 2.0)}
 
 
 @dataclass(frozen=True)
@@ -264,6 +268,10 @@ def _value(path: str | Path, key: str, name: str, value: Any, models: dict[str, 
             return Perception(value)
         except ValueError:
             raise ConfigFileError(path, key, f"{value!r} is not tree, ocr or both") from None
+    if name == "gate":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigFileError(path, key, f"{value!r} must be a number of logits >= 0 (0: no gate)")
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < (0 if name == "reflection_every" else 1):
         raise ConfigFileError(path, key, f"{value!r} must be a whole number >= "
                                          f"{0 if name == 'reflection_every' else 1}")

@@ -3,7 +3,8 @@
 The plan, values and histories live in the planner's checkpointed ``RunState`` and memory in its
 store; only ``seams.backend`` is swapped, through the ``Seams.before_step`` hook. A change of
 model, threads, context or KV type needs another llama.cpp context, so that program's KV is
-rebuilt by the next prefill; max tokens, perception and reflection switch in place and keep KV.
+rebuilt by the next prefill; max tokens, perception, reflection and the gate switch in place and
+keep KV. Perception is applied by wrapping ``seams.device`` in a ``PerceivingDevice``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from typing import Any
 from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.runtime.backend import Backend, Completion, Message
 from pocketpilot.runtime.energy.accounting import EnergyMeter
-from pocketpilot.runtime.energy.config_space import Perception, RuntimeConfig
+from pocketpilot.runtime.energy.config_space import RuntimeConfig
 from pocketpilot.runtime.energy.policy import Context, Decision
 from pocketpilot.runtime.energy.profiler import Profiler
 from pocketpilot.runtime.errors import OutputParseError
+from pocketpilot.runtime.ocr import ScreenOCR
+from pocketpilot.runtime.perception import PerceivingDevice
+from pocketpilot.runtime.prior_gate import prior_completion
 
 BackendFactory = Callable[[RuntimeConfig], Backend]
 REFLECT_SCHEMA = {"type": "object", "properties": {"progress": {"type": "boolean"}}, "required": ["progress"]}
@@ -27,7 +31,8 @@ REFLECT_SYSTEM = "You check a phone agent's last action. Reply JSON: did it move
 
 
 class ConfiguredBackend:
-    """The Backend under one configuration: caps max_tokens, meters each call as an ``llm`` span.
+    """The Backend under one configuration: caps max_tokens, meters each call as an ``llm`` span,
+    and answers the choices its gate lets grounding decide without calling the model.
 
     A reply cut by the cap raises ``OutputParseError`` like any unusable reply (the planner falls
     back to clauses, the executor skips the step) and counts as a quality miss, so the profiler
@@ -38,10 +43,15 @@ class ConfiguredBackend:
         self.inner, self.config, self.meter = inner, config, meter
         self.truncations = 0
         self.max_context = 0
+        self.gated = 0  # calls answered from the prior
 
     def complete(self, program: str, messages: Sequence[Message], *, schema: dict[str, Any] | None = None,
                  max_tokens: int = 128, stop: Sequence[str] = (), temperature: float = 0.0,
                  seed: int = 0) -> Completion:
+        gated = prior_completion(program, schema, self.config.gate)
+        if gated is not None:
+            self.gated += 1
+            return gated  # grounding is sure: no model runs, nothing to meter
         budget = min(max_tokens, self.config.max_tokens)
         kwargs = {"schema": schema, "stop": stop, "temperature": temperature, "seed": seed}
         with self.meter.span("llm", program, config=self.config.key):
@@ -60,7 +70,8 @@ class Switcher:
 
     def __init__(self, policy: Any, make_backend: BackendFactory, device: Any, meter: EnergyMeter,
                  profiler: Profiler | None = None, *, keep_backends: int = 2, on_event: EventSink = discard,
-                 on_step: Callable[[RuntimeConfig, float], None] | None = None) -> None:
+                 on_step: Callable[[RuntimeConfig, float], None] | None = None,
+                 ocr: ScreenOCR | None = None) -> None:
         self.policy, self.make_backend, self.device, self.meter = policy, make_backend, device, meter
         self.profiler, self.keep, self.emit, self.on_step = profiler, keep_backends, on_event, on_step
         self.backends: OrderedDict[tuple, Backend] = OrderedDict()
@@ -68,12 +79,16 @@ class Switcher:
         self.decisions: list[Decision] = []
         self.switches = 0
         self.seams: Any = None
+        self.ocr = ocr
+        self.perceiver: PerceivingDevice | None = None
         self._step: tuple[int, float, int] | None = None  # span token, wall clock, truncations so far
 
     def attach(self, seams: Any) -> Any:
         """Install the hook and the first configuration's backend on ``seams`` (returned)."""
         self.seams = seams
         seams.before_step = self.before_step
+        self.perceiver = PerceivingDevice(seams.device, self.ocr, on_event=self.emit)
+        seams.device = self.perceiver
         self._apply(self.policy.decide(Context(self.device.sensors())))
         return seams
 
@@ -82,8 +97,6 @@ class Switcher:
         decision = self.policy.decide(Context(self.device.sensors(), min_ctx=self.backend.max_context))
         self._apply(decision)
         config = self.backend.config
-        if config.perception is not Perception.TREE:
-            self.device.screenshot()  # what OCR would read; runtime/ocr.py does not exist yet
         history = list(state.get("history", []))
         if config.reflection_every and history and len(history) % config.reflection_every == 0:
             self._reflect(state, history)
@@ -117,6 +130,8 @@ class Switcher:
             self.switches += 1
         if self.seams is not None:
             self.seams.backend = self.backend
+        if self.perceiver is not None:
+            self.perceiver.mode = config.perception
         self.emit(Event("reconfig.applied", {"config": config.key, "kv": kv, "reason": decision.reason,
                                              "previous": previous.config.key if previous else None}))
 

@@ -93,3 +93,56 @@ def test_the_prior_travels_in_the_schema_and_stays_out_of_the_grammar():
     schema = decision_schema(choices)
     assert enum_priors(schema) == {"A": -1.5 * PRIOR_WEIGHT, "B": 0.0}
     assert PRIOR_KEY not in str(without_priors(schema))
+
+
+def test_a_goal_word_on_one_control_outweighs_one_on_many():
+    # 'alarm' is on the tab, the list and 'Add alarm'; 'Weekend' only on its row (and its switch)
+    screen = _open("Clock")
+    choices = _options(screen, "Delete the Weekend alarm", app="Clock")
+    prior = {o.line.split(") ", 1)[1]: o.prior for o in choices}
+    row = next(p for line, p in prior.items() if "Weekend · Sat" in line)
+    assert row > prior['tap "Add alarm"'] and row > prior['tap "Alarm"']
+
+
+def test_typing_that_nothing_ties_to_the_field_ranks_below_the_goal_named_item():
+    from pocketpilot.planner.executor import decide
+    from pocketpilot.runtime.lexical_backend import LexicalBackend
+
+    # the executor as it runs, with the prior's argmax deciding: the new text is no search term
+    decision = decide(LexicalBackend(), "t", goal="Change my Parking note to 'Level 2, spot B7'",
+                      screen=_open("Notes"), values={}, history=[], app="Notes")
+    assert (decision.verb, decision.label) == ("tap", "Parking · Level 3, spot C14")
+    choices = _options(_open("Notes"), "Change my Parking note to 'Level 2, spot B7'", app="Notes",
+                       typed=frozenset({"Parking"}))
+    tap = next(o.prior for o in choices if o.line.endswith('tap "Parking · Level 3, spot C14"'))
+    search = next(o.prior for o in choices if o.line.endswith('type "Level 2, spot B7" into "Search notes"'))
+    assert tap - search >= 0.5  # a lead, not a tie a small model settles by chance
+
+
+def test_a_change_goal_prefers_the_edit_control():
+    screen = _open("Contacts", "Bob Smith")
+    assert _best(_options(screen, "Change Bob Smith's email to bob@new.dev", app="Contacts")).line.endswith(
+        'tap "Edit contact"')
+
+
+def test_a_count_goes_in_the_quantity_field():
+    screen = _open("Shopping", "Add item")
+    typing = [o for o in _options(screen, "Add 4 Batteries at $5.99 each to the shopping list", app="Shopping")
+              if o.verb == "type" and o.text == "4"]
+    assert max(typing, key=lambda o: o.prior).line.endswith('into "Quantity"')
+
+
+def test_a_time_counts_as_entered_once_its_parts_fill_the_picker():
+    from pocketpilot.planner.grounding import entered
+
+    assert entered("7:00 AM", ["7", "00"]) and entered("7:05", ["07", "05"])
+    assert not entered("7:00 AM", ["7"]) and not entered("7:30", ["7", "00"])
+    assert entered("Parking", ["parking lot"]) and not entered("Bob", [])
+
+
+def test_prose_handed_in_goes_in_a_body_field_and_a_name_in_a_name_field():
+    screen = _open("Notes", "Take a note")
+    values = {"latest_message": "Lunch tomorrow?"}
+    best = _best([o for o in _options(screen, "write a note titled Alice", app="Notes", values=values)
+                  if o.text == "Lunch tomorrow?"])
+    assert best.line.endswith('into "Note"')

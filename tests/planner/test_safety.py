@@ -29,3 +29,10 @@ def test_policy_asks_unless_allowed():
     only_send = SensitivePolicy(allowed=frozenset({Sensitive.SEND}))
     assert not only_send.needs_confirmation(Sensitive.SEND) and only_send.needs_confirmation(Sensitive.PAY)
     assert SensitivePolicy.from_dict(only_send.to_dict()) == only_send
+
+
+def test_format_is_a_wipe_only_when_it_formats_storage():
+    from pocketpilot.planner.safety import Sensitive, classify
+
+    assert classify("Use 24-hour format · 13:00") is None and classify("Date format") is None
+    assert classify("Format SD card") is Sensitive.DELETE and classify("format the phone") is Sensitive.DELETE

@@ -41,6 +41,8 @@ def test_toml_file_registers_a_model(tmp_path):
     ({"forbid": {"perception": ["tree", "ocr", "both"]}}, "forbid"),
     ({"models": {"big": {"path": "/x.bin"}}}, "models.big.path"),
     ({"quality_floor": 2}, "quality_floor"),
+    ({"pin": {"gate": -1}}, "pin.gate"),
+    ({"space": {"gate": ["high"]}}, "space.gate"),
     ({"colour": "red"}, "colour"),
 ])
 def test_invalid_config_names_file_and_key(data, key):
@@ -81,3 +83,15 @@ def test_unmeasured_config_borrows_the_calibration():
     small, big = RuntimeConfig(n_threads=1), RuntimeConfig(n_threads=2, reflection_every=1)
     profiler.observe(small, latency_s=1.0, energy_j=5.0, success=True)
     assert profiler.estimate(big).energy_j > profiler.estimate(small).energy_j > 0
+
+
+def test_the_gate_is_a_setting_the_user_can_pin_and_it_is_priced_cheaper():
+    from pocketpilot.runtime.energy.config_space import BUNDLED, relative_cost
+
+    prefs = prefs_from_dict({"pin": {"gate": 3}})
+    assert {c.gate for c in prefs.space.configs()} == {3.0}
+    gated, open_ = RuntimeConfig(gate=2.0), RuntimeConfig()
+    assert gated.key.endswith("/g2") and "/g" not in open_.key
+    models = {"smollm2": BUNDLED}
+    assert relative_cost(gated, models)[0] < relative_cost(open_, models)[0]
+    assert RuntimeConfig.from_dict(gated.to_dict()) == gated

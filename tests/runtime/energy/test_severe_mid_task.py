@@ -70,3 +70,26 @@ def test_severe_mid_task_downshifts_and_the_task_still_finishes(tmp_path):
     # energy was accounted per call, per subtask and per task, each labelled
     assert {e.kind for e in events.events} >= {"energy.llm", "energy.tool", "energy.subtask", "energy.task"}
     assert all(e.data["kind"] == "estimated" for e in events.of_kind("energy.task"))
+
+
+def test_the_switcher_applies_perception_and_the_gate_to_the_running_agent(tmp_path):
+    from pocketpilot.runtime.energy.config_space import Perception, RuntimeConfig
+    from pocketpilot.runtime.energy.policy import StaticPolicy
+    from pocketpilot.runtime.perception import PerceivingDevice
+
+    phone, events = VirtualPhone(), EventCollector()
+    meter = EnergyMeter(PROFILES["phone-big-core"])
+    lexical = LexicalBackend()
+    config = RuntimeConfig(perception=Perception.BOTH, gate=2.0)
+    switcher = Switcher(StaticPolicy(config), lambda c: lexical, phone, meter, on_event=events)
+    seams = switcher.attach(Seams(backend=None, device=phone, on_event=events))
+    assert isinstance(seams.device, PerceivingDevice) and seams.device.mode is Perception.BOTH
+    agent = Agent(seams, tmp_path / "checkpoints.sqlite")
+    try:
+        result = agent.run("Turn on Bluetooth in Settings", run_id="perceiving")
+    finally:
+        agent.close()
+    switcher.finish()
+    assert result.success and phone.state_dict()["settings"]["bluetooth"] is True
+    assert events.of_kind("perception.ocr")  # every step looked through OCR as well as the tree
+    assert switcher.backend.gated >= 1  # the gate answered the sure choices without a call
