@@ -31,6 +31,9 @@ _OPEN_ONLY = re.compile(r"^\s*(?:open|launch|go to|switch to)\s+(?:the\s+)?(.+?)
 _REMOVES = re.compile(r"\s*(?:delete|remove|clear|erase)\b", re.I)
 _OBJECT_START = re.compile(r"^(?:the|a|an|my|his|her|their|our|\d|[A-Z])")
 _AND = re.compile(r"\s+and\s+", re.I)
+# 'the time of today's Team standup', 'the third item of my Groceries note' (up to 'to'/'into'/'in')
+_OF = re.compile(r"\bthe\s+(?P<thing>[a-z]+(?:\s[a-z]+)?)\s+of\s+(?P<holder>.+?)(?=\s+(?:to|into|in|on|for)\s|$)",
+                 re.I)
 
 
 def decompose(
@@ -180,6 +183,14 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
             subtasks.append(_subtask(len(subtasks) + 1, dest_app, f"write {dest}", (value,), ()))
             last_output, current_app = value, dest_app
             continue
+        held = _value_of(clause, apps, choose_app)
+        if held is not None:  # 'set an alarm at the time of today's standup': read it there first
+            source_app, what, app = held
+            value = value_name(what.split(" of ")[0], len(subtasks) + 1)  # 'the time of X' -> time
+            subtasks.append(_subtask(len(subtasks) + 1, source_app, f"find {what}", (), (value,)))
+            subtasks.append(_subtask(len(subtasks) + 1, app, clause, (value,), ()))
+            last_output, current_app = value, app
+            continue
         source = _source_app(clause, apps)
         if source is not None:
             app = _clause_app(clause, apps, exclude=source[0])
@@ -229,6 +240,25 @@ def _copy_into(clause: str, apps: list[str], choose_app: Callable[[str], str] | 
     if not source_app or source_app == dest_app:
         return None
     return source_app, what, dest_app, match.group("dest")
+
+
+def _value_of(clause: str, apps: list[str], choose_app: Callable[[str], str] | None
+              ) -> tuple[str, str, str] | None:
+    """``(source app, what, action app)`` when an action uses 'the <thing> of <something>' that
+    lives in another app: 'set an alarm at the time of today's standup' reads the time in the
+    app that holds the standup. Only when both ends route to different apps; else None."""
+    if _reads(clause) or _REMOVES.match(clause):
+        return None  # a read is its own subtask already; 'delete the X of Y' deletes where Y is
+    match = _OF.search(clause)
+    if match is None:
+        return None
+    holder = match.group("holder")
+    action = (clause[: match.start()] + clause[match.end("holder"):]).strip()
+    action_app = _clause_app(action, apps) or (choose_app(action) if choose_app else None)
+    source_app = _clause_app(holder, apps, exclude=action_app) or (choose_app(holder) if choose_app else None)
+    if not action_app or not source_app or source_app == action_app:
+        return None
+    return source_app, f"the {match.group('thing')} of {holder}", action_app
 
 
 def _reads(clause: str) -> bool:

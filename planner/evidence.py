@@ -9,16 +9,14 @@ import re
 
 from pocketpilot.devices.screen import Screen
 from pocketpilot.planner.grounding import words
-from pocketpilot.planner.vocabulary import SWITCHING
+from pocketpilot.planner.vocabulary import NAMED, SWITCHING
 
 _QUOTED = re.compile(r"\"([^\"]+)\"|'([^']+)'(?!\w)")
-# what a thing is to be called: "a contact named Plumber", "a note titled Code", "labelled Run"
-_NAMED = re.compile(r"\b(?:named|titled|entitled|labell?ed|called)\s+([A-Z][\w-]*(?:\s[A-Z][\w-]*)*|['\"])")
 
 
 def required_texts(goal: str, inputs: dict[str, str]) -> list[str]:
     """Text the goal cannot be done without: what it quotes, and values earlier subtasks handed in."""
-    named = [m.group(1) for m in _NAMED.finditer(goal) if not m.group(1).startswith(("'", '"'))]
+    named = [m.group(1) for m in NAMED.finditer(goal) if not m.group(1).startswith(("'", '"'))]
     return [a or b for a, b in _QUOTED.findall(goal)] + named + [v for v in inputs.values() if v]
 
 

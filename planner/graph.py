@@ -44,7 +44,7 @@ from pocketpilot.planner.reflect import (
 )
 from pocketpilot.planner.safety import SensitivePolicy, categories, classify
 from pocketpilot.planner.state import Budget, RunState
-from pocketpilot.planner.value_shapes import extract, shape_of
+from pocketpilot.planner.value_shapes import extract, nth_item, ordinal, shape_of
 from pocketpilot.planner.vocabulary import VERBS
 from pocketpilot.runtime.backend import Backend, Completion
 
@@ -394,6 +394,9 @@ def read_value(name: str, element: Element | None, screen: Screen) -> str:
     the output's name implies; when that element lacks it, the one element on screen that has it."""
     shape = shape_of(name)
     text = (element.text or element.label) if element is not None else ""
+    position = ordinal(name)
+    if position is not None and (item := nth_item(text, position)):
+        return item  # 'the third item' of 'milk, eggs, spinach, coffee'
     if shape is None:
         return text
     if text and (value := extract(shape, text)):

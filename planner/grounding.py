@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.value_shapes import SHAPE_HINTS, SHAPES, extract
-from pocketpilot.planner.vocabulary import SWITCHING, VERBS
+from pocketpilot.planner.vocabulary import NAMED, NAMING, SWITCHING, VERBS
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -98,6 +98,8 @@ def ground(
     wanted -= words(app)  # the open app's own name says nothing about where to go in it
     scored: list[tuple[float, int, Element]] = []
     creating = bool(goal.split()) and goal.split()[0].lower() in CREATE_GOAL
+    if creating:  # what the new thing will be called ('a note titled Code') is on no control yet
+        wanted -= set().union(set(), *(words(m.group(1)) for m in NAMED.finditer(goal)))
     offered = [e for e in screen.elements if e.enabled and element_key(e) not in blocked
                and not _duplicate_switch(e, screen) and not screen.is_chrome(e)]  # the Home/Back bar never
     # a list item's id (alarm_item) is every row's: only what the row says tells rows apart
@@ -143,7 +145,6 @@ ROLE_FIT = 0.75  # quoted words go in a body, a name in a name/recipient/search 
 BODY_FIELDS = frozenset("message text note body content description comment".split())
 NAME_FIELDS = frozenset("name to recipient search contact find".split())
 TITLE_FIELDS = frozenset("title name label subject".split())
-NAMING = frozenset("titled entitled named called labelled labeled".split())
 
 
 def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) -> float:
@@ -154,8 +155,9 @@ def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) 
     # the role a field shows its user; an id such as note_title_edit names the app, not the field
     label_words = set(_WORD.findall(f"{field.label} {field.desc}".lower())) or set(_WORD.findall(label_text.lower()))
     names = " ".join(name.replace("_", " ") for name, value in values.items() if value == text)
-    names += " " + _part_names(text, goal)
-    at = goal.lower().find(text.lower())
+    names += " " + _part_names(text, [*literals(goal), *values.values()])
+    at = goal.find(text)  # 'titled Code' rather than the 'code' of 'verification code' before it
+    at = at if at >= 0 else goal.lower().find(text.lower())
     before = [w for w in (t.strip("'\"") for t in goal[:at].split()) if w] if at > 0 else []
     lead = before[-1].lower() if before else ""
     if lead and lead not in _STOP and lead not in VERBS:
@@ -163,7 +165,7 @@ def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) 
     after = goal[at + len(text):].split()[:1] if at >= 0 else []
     if after and text.strip().isdigit() and after[0].lower() not in _STOP:
         names += f" {after[0]}"  # a number's unit names its field: '10 minute' -> Minutes
-        names += " quantity qty count amount"  # or it counts the thing it names: 'Add 4 Batteries' 
+        names += " quantity qty count amount"  # or it counts the thing it names: 'Add 4 Batteries'
     shape = next((s for s in SHAPES if extract(s, text) == text.strip()), None)
     # a whole time goes in a time field; a picker with hour and minute fields takes its parts
     names += " time" if time_parts(text) else " " + " ".join(SHAPE_HINTS.get(shape, ()))
@@ -171,7 +173,8 @@ def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) 
     quoted = at > 0 and goal[at - 1] in "'\""
     # a name is a few capitalised words ('Victor Lang'); 'Lunch tomorrow?' is content, like a quote
     name_like = not quoted and shape is None and bool(_NAME.match(text.strip()))
-    prose = quoted or (shape is None and not name_like and len(text.split()) > 1)
+    # a value handed in from another app is content too (a code, an address), unless it is a name
+    prose = quoted or (not name_like and (text in values.values() or (shape is None and len(text.split()) > 1)))
     # 'titled Code', 'named Plumber': what a new thing is called goes in its title, not a search
     names_it = lead in NAMING
     roles = BODY_FIELDS if prose else (TITLE_FIELDS if names_it else NAME_FIELDS) if name_like else frozenset()
@@ -198,9 +201,9 @@ def entered(text: str, fields: list[str]) -> bool:
     return bool(parts) and all((part.lstrip("0") or "0") in held for part in parts)
 
 
-def _part_names(text: str, goal: str) -> str:
-    """'hour' or 'minute' when ``text`` is that part of a time in the goal."""
-    for literal in literals(goal):
+def _part_names(text: str, times: list[str]) -> str:
+    """'hour' or 'minute' when ``text`` is that part of one of the ``times`` (the goal's, or handed in)."""
+    for literal in times:
         parts = time_parts(literal)
         if parts and text in parts:
             return "hour" if text == parts[0] else "minute"

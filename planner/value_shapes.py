@@ -43,3 +43,22 @@ def shape_of(name: str) -> str | None:
 def extract(shape: str, text: str) -> str | None:
     match = SHAPES[shape].search(text)
     return match.group(0).strip() if match else None
+
+
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+            "eighth": 8, "ninth": 9, "tenth": 10, "last": -1}
+_ITEM_SEPARATORS = re.compile(r"\s*(?:[,;\n•·]|\band\b)\s*")
+
+
+def ordinal(name: str) -> int | None:
+    """The position an output name asks for: ``third_item`` → 3, ``last_entry`` → -1, else None."""
+    words = re.split(r"[_\W]+", name.lower())
+    return next((ORDINALS[w] for w in words if w in ORDINALS), None)
+
+
+def nth_item(text: str, position: int) -> str | None:
+    """The item at ``position`` (1-based; -1 the last) of a list written as text ('milk, eggs, spinach')."""
+    items = [item for item in _ITEM_SEPARATORS.split(text) if item.strip()]
+    if len(items) < 2 or not -len(items) <= (position - 1 if position > 0 else position) < len(items):
+        return None
+    return items[position - 1 if position > 0 else position].strip()

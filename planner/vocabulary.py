@@ -16,3 +16,8 @@ VERBS = frozenset(
 
 # A goal that flips a switch: group 1 is on/off ("turn on"), group 2 enable/disable.
 SWITCHING = re.compile(r"\b(?:turn|switch|toggle)\s+(on|off)\b|\b(enable|disable)\b", re.I)
+
+# What a new thing is to be called: "a contact named Plumber", "a note titled Code", "labelled Run"
+# (group 1: the capitalised name, or the quote that opens a quoted one).
+NAMING = frozenset("named titled entitled labelled labeled called".split())
+NAMED = re.compile(rf"\b(?:{'|'.join(sorted(NAMING))})\s+([A-Z][\w-]*(?:\s[A-Z][\w-]*)*|['\"])")

@@ -71,6 +71,28 @@ def test_value_read_from_another_app_becomes_its_own_subtask():
     assert plan.subtasks[1].goal == "find the soup recipe in my Recipes"
 
 
+def test_the_thing_of_something_held_in_another_app_is_read_there_first():
+    # the action names its app (Timer); where 'the dinner' lives is memory's or the model's call
+    route = {"the dinner": "Recipes"}.get
+    plan = decompose_by_clauses("Set a timer for the length of the dinner", APPS, choose_app=route)
+    assert [(s.app, s.goal, s.inputs, s.outputs) for s in plan.subtasks] == [
+        ("Recipes", "find the length of the dinner", (), ("length",)),
+        ("Timer", "Set a timer for the length of the dinner", ("length",), ()),
+    ]
+    # both ends in one app: nothing to carry between apps, one subtask
+    same = decompose_by_clauses("Set a timer for the length of the tea", APPS, choose_app=lambda c: "Timer")
+    assert [s.app for s in same.subtasks] == ["Timer"]
+
+
+def test_an_ordinal_output_reads_that_item_of_a_list():
+    from pocketpilot.planner.value_shapes import nth_item, ordinal
+
+    assert ordinal("third_item") == 3 and ordinal("last_entry") == -1 and ordinal("phone_number") is None
+    assert nth_item("milk, eggs, spinach, coffee", 3) == "spinach"
+    assert nth_item("milk\neggs\nspinach", -1) == "spinach"
+    assert nth_item("milk, eggs", 5) is None and nth_item("just one thing", 1) is None
+
+
 def test_a_clause_without_a_verb_shares_the_previous_one():
     assert split_clauses("Turn off Wi-Fi, turn on Bluetooth, the dark theme, Do Not Disturb and Battery Saver, "
                          "then set a 6:00 AM alarm") == [

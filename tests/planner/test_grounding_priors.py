@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pocketpilot.devices.actions import Tap
+from pocketpilot.devices.actions import Tap, TypeText
 from pocketpilot.devices.screen import Screen
 from pocketpilot.devices.virtual import VirtualPhone
 from pocketpilot.planner.evidence import missing_evidence, required_texts
@@ -146,3 +146,31 @@ def test_prose_handed_in_goes_in_a_body_field_and_a_name_in_a_name_field():
     best = _best([o for o in _options(screen, "write a note titled Alice", app="Notes", values=values)
                   if o.text == "Lunch tomorrow?"])
     assert best.line.endswith('into "Note"')
+
+
+def test_a_save_after_new_typing_is_not_a_repeat_of_the_earlier_save():
+    from pocketpilot.planner.executor import Decision, taps_since_typing
+    from pocketpilot.planner.graph import repeats_effective_step
+
+    spots = ["tap|notes|Save@1", "type|notes|Title@2"]
+    assert taps_since_typing(spots) == frozenset()
+    assert taps_since_typing([*spots, "tap|notes|Save@1"]) == {"tap|notes|Save@1"}
+    save = Decision("tap", 5, spot="notes|Save@1")
+    assert not repeats_effective_step(save, [], spots)
+    assert repeats_effective_step(save, [], spots[:1])
+
+
+def test_every_text_a_field_here_fits_is_typed_before_the_form_is_committed():
+    from pocketpilot.planner.executor import decide
+    from pocketpilot.runtime.lexical_backend import LexicalBackend
+
+    phone = VirtualPhone()
+    phone.launch("Clock")
+    add = next(e for e in phone.observe().elements if e.label == "Add alarm")
+    phone.act(Tap(element=add.id))
+    label = next(e for e in phone.observe().elements if e.label == "Label")
+    phone.act(TypeText("Run", element=label.id))
+    # the label is in, but the hour and minute are not: Save would store the wrong time
+    decision = decide(LexicalBackend(), "t", goal="set a 5:30 AM alarm labelled Run", screen=phone.observe(),
+                      values={}, history=["tap 'Add alarm' -> page", "type 'Label' 'Run' -> content"], app="Clock")
+    assert decision.verb == "type" and (decision.label, decision.text) in {("Hour", "5"), ("Minute", "30")}
