@@ -9,7 +9,9 @@ tap on its centre, because the driver only knows the ids of the tree it dumped.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
 import io
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -19,6 +21,7 @@ from pocketpilot.devices.bounds import Bounds
 from pocketpilot.devices.device import ActionResult, Device
 from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.devices.screen import SYSTEM_UI, Screen, parse_uiautomator_xml
+from pocketpilot.runtime.energy.accounting import EnergyMeter
 from pocketpilot.runtime.energy.config_space import Perception
 from pocketpilot.runtime.errors import OCRError
 from pocketpilot.runtime.ocr import ScreenOCR, TextBox
@@ -30,10 +33,11 @@ class PerceivingDevice:
     """A Device whose ``observe`` sees through ``mode``; every other call passes through."""
 
     def __init__(self, device: Device, ocr: ScreenOCR | None = None, *, mode: Perception = Perception.TREE,
-                 on_event: EventSink = discard) -> None:
-        self.inner, self.mode, self.emit = device, Perception(mode), on_event
+                 on_event: EventSink = discard, meter: EnergyMeter | None = None) -> None:
+        self.inner, self.mode, self.emit, self.meter = device, Perception(mode), on_event, meter
         self.ocr = ocr or ScreenOCR()
         self._points: dict[int, tuple[int, int]] = {}  # OCR element id -> centre, on the last screen
+        self._last: tuple[bytes, list[TextBox]] | None = None  # screenshot digest -> its boxes
 
     def observe(self) -> Screen:
         tree = self.inner.observe()
@@ -65,8 +69,15 @@ class PerceivingDevice:
     def _read(self, tree: Screen) -> list[TextBox]:
         from PIL import Image
 
-        image = Image.open(io.BytesIO(self.inner.screenshot()))
-        boxes = self.ocr.read(image)
+        png = self.inner.screenshot()
+        image = Image.open(io.BytesIO(png))
+        digest = hashlib.blake2b(png, digest_size=16).digest()
+        if self._last is not None and self._last[0] == digest:
+            boxes = self._last[1]  # the same pixels as the last read (observed again before acting)
+        else:
+            with self.meter.span("tool", "ocr") if self.meter is not None else contextlib.nullcontext():
+                boxes = self.ocr.read(image)  # the det/rec pass is this mode's cost: a tool span of its own
+            self._last = (digest, boxes)
         width, height = tree.size if tree.size != (0, 0) else image.size
         sx, sy = width / image.size[0], height / image.size[1]
         return [dataclasses.replace(b, bounds=Bounds(round(b.bounds.left * sx), round(b.bounds.top * sy),

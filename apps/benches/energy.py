@@ -115,8 +115,8 @@ def run_policy(name: str, scenarios: Sequence[Scenario], kind: str, cpus: int, p
         def sink(event: Event, phone: VirtualPhone = phone) -> None:
             events(event)
             meter.observe(event)
-            if event.kind == "energy.llm":  # the inference heats and drains the phone it runs on
-                phone.add_load(event.data["cpu_seconds"])
+            if event.kind == "energy.llm" or (event.kind == "energy.tool" and event.data["name"] == "ocr"):
+                phone.add_load(event.data["cpu_seconds"])  # inference and OCR heat and drain the phone
 
         meter.emit = sink
         device = MeteredDevice(phone, meter)
@@ -162,6 +162,7 @@ def run_policy(name: str, scenarios: Sequence[Scenario], kind: str, cpus: int, p
         "llm_calls": meter.totals["llm"].count if "llm" in meter.totals else 0,
         "llm_energy_j": round(meter.totals["llm"].joules, 3) if "llm" in meter.totals else 0.0,
         "tool_energy_j": round(meter.totals["tool"].joules, 3) if "tool" in meter.totals else 0.0,
+        "ocr_energy_j": round(sum(f.joules for f in meter.figures if f.span == "tool" and f.name == "ocr"), 3),
         "phone_end": {"battery_pct": round(battery["level"], 3), "temp_c": round(battery["temp_c"], 2)},
         "max_thermal": max((d.data["readings"].get("thermal_status") or "NONE" for d in decisions),
                            key=_thermal_rank, default="NONE"),

@@ -87,7 +87,7 @@ class Switcher:
         """Install the hook and the first configuration's backend on ``seams`` (returned)."""
         self.seams = seams
         seams.before_step = self.before_step
-        self.perceiver = PerceivingDevice(seams.device, self.ocr, on_event=self.emit)
+        self.perceiver = PerceivingDevice(seams.device, self.ocr, on_event=self.emit, meter=self.meter)
         seams.device = self.perceiver
         self._apply(self.policy.decide(Context(self.device.sensors())))
         return seams

@@ -47,3 +47,19 @@ def test_both_adds_only_what_the_tree_lacks_and_keeps_tree_ids(ocr):
     assert [(e.id, e.label) for e in both.elements[: len(tree.elements)]] == [(e.id, e.label) for e in tree.elements]
     # every word on this screen is in the tree already, and the status bar is not the app's
     assert not [e for e in both.elements if e.class_name == OCR_CLASS]
+
+
+def test_the_same_pixels_are_read_once_and_each_read_is_metered(ocr):
+    from pocketpilot.runtime.energy.accounting import EnergyMeter
+    from pocketpilot.runtime.energy.power_model import PROFILES
+
+    phone = VirtualPhone()
+    phone.launch("Clock")
+    meter = EnergyMeter(PROFILES["phone-big-core"])
+    device = PerceivingDevice(phone, ocr, mode=Perception.OCR, meter=meter)
+    first, again = device.observe(), device.observe()
+    assert [e.label for e in first.elements] == [e.label for e in again.elements]
+    assert [f.name for f in meter.figures] == ["ocr"]  # observed twice, one det/rec pass
+    device.act(Tap(element=next(e.id for e in again.elements if e.label == "Add alarm")))
+    device.observe()
+    assert [f.name for f in meter.figures] == ["ocr", "ocr"]  # new pixels, a new read
