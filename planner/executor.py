@@ -175,6 +175,16 @@ def decision_schema(choices: list[Option]) -> dict:
     return {"type": "object", "properties": {"choice": choice}, "required": ["choice"]}
 
 
+def needed_here(goal: str, values: dict[str, str], screen: Screen, required: list[str],
+                exclude: frozenset[str]) -> list[str]:
+    """What this page must hold before its form is committed: the required texts (quoted, named,
+    handed in) and every text one of its fields fits (an alarm's hour and minute, not only its label)."""
+    editable = [e for e in screen.elements if e.editable]
+    fitting = [t for t in typing_texts(goal, values, exclude)
+               if any(text_affinity(t, field, goal, values) > 0 for field in editable)]
+    return list(dict.fromkeys([*required, *fitting]))
+
+
 def taps_since_typing(spots: Sequence[str]) -> frozenset[str]:
     """The controls tapped with an effect since text was last typed: tapping one again repeats
     it, but a Save after new typing commits something new."""
@@ -255,11 +265,7 @@ def decide(
     fields = [e.text for e in screen.elements if e.editable and e.text]
     required = required_texts(goal, values)
     exclude = frozenset(n.lower() for n in (*app_names, app) if n)
-    # needed here: the required texts, and every text a field of this page fits (the hour and
-    # minute of an alarm as much as its quoted label)
-    editable = [e for e in screen.elements if e.editable]
-    needed = list(dict.fromkeys([*required, *(t for t in typing_texts(goal, values, exclude)
-                                               if any(text_affinity(t, f, goal, values) > 0 for f in editable))]))
+    needed = needed_here(goal, values, screen, required, exclude)
     candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id, exclude_texts=exclude, app=app,
                         after_typing=last_effective.startswith("type ") and all(entered(t, fields) for t in needed))
     suggestion = _memory_suggestion(hints, screen, blocked, candidates.texts)

@@ -99,7 +99,7 @@ def ground(
     scored: list[tuple[float, int, Element]] = []
     creating = bool(goal.split()) and goal.split()[0].lower() in CREATE_GOAL
     if creating:  # what the new thing will be called ('a note titled Code') is on no control yet
-        wanted -= set().union(set(), *(words(m.group(1)) for m in NAMED.finditer(goal)))
+        wanted -= set().union(*(words(m.group(1)) for m in NAMED.finditer(goal)))
     offered = [e for e in screen.elements if e.enabled and element_key(e) not in blocked
                and not _duplicate_switch(e, screen) and not screen.is_chrome(e)]  # the Home/Back bar never
     # a list item's id (alarm_item) is every row's: only what the row says tells rows apart
