@@ -20,11 +20,19 @@ def required_texts(goal: str, inputs: dict[str, str]) -> list[str]:
     return [a or b for a, b in _QUOTED.findall(goal)] + named + [v for v in inputs.values() if v]
 
 
+def typed_into_earlier_page(text: str, history: list[str]) -> bool:
+    """``text`` was typed in this subtask and took it to another page (a recipient or search box)."""
+    return any(line.startswith("type ") and line.endswith(f" {text!r} -> page") for line in history)
+
+
 def missing_evidence(goal: str, inputs: dict[str, str], screen: Screen, history: list[str]) -> str | None:
     """Why the goal is not visibly complete yet, or None when nothing generic contradicts it."""
     shown = " ".join(f"{e.label} {e.text} {e.desc}" for e in screen.elements).lower()
     for text in required_texts(goal, inputs):
-        if text.lower() not in shown:  # typed into this page's field, or saved and listed
+        # typed into this page's field, saved and listed, or typed into a recipient or search box
+        # that led here (a chat does not show the number that opened it)
+        handed_in = text in inputs.values()
+        if text.lower() not in shown and not (handed_in and typed_into_earlier_page(text, history)):
             return f"{text!r} is not on the screen"
     switch = SWITCHING.search(goal)
     if switch is not None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.decompose import split_clauses
-from pocketpilot.planner.evidence import missing_evidence, required_texts
+from pocketpilot.planner.evidence import missing_evidence, required_texts, typed_into_earlier_page
 from pocketpilot.planner.grounding import (
     COMMITS,
     Candidates,
@@ -266,8 +266,18 @@ def decide(
     required = required_texts(goal, values)
     exclude = frozenset(n.lower() for n in (*app_names, app) if n)
     needed = needed_here(goal, values, screen, required, exclude)
+    # there: in this page's fields, or shown by the page itself (in Mom's chat, 'Mom' needs no
+    # typing; what the goal quotes or names must be typed even if some label shows it), or a value
+    # handed in that was typed on an earlier page of this subtask (the number that opened a chat)
+    shown = [e.label.strip().lower() for e in screen.elements if not e.editable and e.label]
+    literal = required_texts(goal, {})
+
+    def there(text: str) -> bool:
+        return entered(text, fields) or (text not in literal and any(text.lower() in label for label in shown)) \
+            or (text in values.values() and typed_into_earlier_page(text, history))
+
     candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id, exclude_texts=exclude, app=app,
-                        after_typing=last_effective.startswith("type ") and all(entered(t, fields) for t in needed))
+                        after_typing=last_effective.startswith("type ") and all(there(t) for t in needed))
     suggestion = _memory_suggestion(hints, screen, blocked, candidates.texts)
     if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
         return suggestion  # memory leads; an action it already took here is left to the model
@@ -276,10 +286,7 @@ def decide(
     finish_likely = _did_what_goal_names(history, goal) and missing_evidence(goal, values, screen, history) is None
     tapped = taps_since_typing(spots)
     used = {e.id for e in candidates.elements if f"tap|{screen.package}|{element_spot(e, screen)}" in tapped}
-    # typed: in this page's fields, or shown by the page itself (in Mom's chat, 'Mom' needs no typing)
-    shown = {e.label.strip().lower() for e in screen.elements if not e.editable and e.label}
-    typed = {t for t in candidates.texts if entered(t, fields)} | {
-        t for t in candidates.texts if t not in required and any(t.lower() in label for label in shown)}
+    typed = {t for t in candidates.texts if there(t)}
     # everything the goal needs typed is typed: more typing is less likely than committing it
     saturated = all(t in typed for t in needed or candidates.texts)
     # a control that would send, pay, delete or share although the goal asks for none of that

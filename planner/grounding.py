@@ -111,8 +111,12 @@ def ground(
     for element in offered:
         listed = screen.in_list(element)
         matched = wanted & named[element.id]
-        overlap = len(matched)
-        score = sum(2.0 / spread[w] ** 0.5 for w in matched)
+        shown = f"{element.label} {element.desc}".lower()
+        # a value handed in, shown whole on the control ('Bob Smith · +1 555 0102' for the number
+        # just read), counts like a goal word: numbers have no words to match
+        carried = sum(1 for v in values.values() if v and len(v) >= 3 and v.lower() in shown)
+        overlap = len(matched) + carried
+        score = sum(2.0 / spread[w] ** 0.5 for w in matched) + 2.0 * carried
         if element.editable:
             score += 1.5
         if element.actionable:
@@ -145,6 +149,7 @@ ROLE_FIT = 0.75  # quoted words go in a body, a name in a name/recipient/search 
 BODY_FIELDS = frozenset("message text note body content description comment".split())
 NAME_FIELDS = frozenset("name to recipient search contact find".split())
 TITLE_FIELDS = frozenset("title name label subject".split())
+ADDRESSES_SOMEONE = frozenset({"phone", "email"})  # value shapes that say whom, not what
 
 
 def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) -> float:
@@ -174,7 +179,9 @@ def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) 
     # a name is a few capitalised words ('Victor Lang'); 'Lunch tomorrow?' is content, like a quote
     name_like = not quoted and shape is None and bool(_NAME.match(text.strip()))
     # a value handed in from another app is content too (a code, an address), unless it is a name
-    prose = quoted or (not name_like and (text in values.values() or (shape is None and len(text.split()) > 1)))
+    # (a phone number or email names whom, not what: it goes where a recipient or contact goes)
+    handed_content = text in values.values() and shape not in ADDRESSES_SOMEONE
+    prose = quoted or (not name_like and (handed_content or (shape is None and len(text.split()) > 1)))
     # 'titled Code', 'named Plumber': what a new thing is called goes in its title, not a search
     names_it = lead in NAMING
     roles = BODY_FIELDS if prose else (TITLE_FIELDS if names_it else NAME_FIELDS) if name_like else frozenset()
