@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pocketpilot.devices.actions import Tap, TypeText
 from pocketpilot.devices.screen import Screen
 from pocketpilot.devices.virtual import VirtualPhone
@@ -174,3 +176,30 @@ def test_every_text_a_field_here_fits_is_typed_before_the_form_is_committed():
     decision = decide(LexicalBackend(), "t", goal="set a 5:30 AM alarm labelled Run", screen=phone.observe(),
                       values={}, history=["tap 'Add alarm' -> page", "type 'Label' 'Run' -> content"], app="Clock")
     assert decision.verb == "type" and (decision.label, decision.text) in {("Hour", "5"), ("Minute", "30")}
+
+
+def test_texting_a_number_just_read_opens_its_chat_and_sends_once(tmp_path):
+    """A context transition end to end: the number read in Contacts is typed as the recipient,
+    the chat it opens does not show it, and the send still counts as the goal's last step."""
+    from pocketpilot.planner.agent import Agent
+    from pocketpilot.planner.graph import Seams
+    from pocketpilot.planner.safety import SensitivePolicy
+    from pocketpilot.runtime.lexical_backend import LexicalBackend
+
+    phone = VirtualPhone()
+
+    def outgoing() -> list[tuple[str, str]]:
+        return [(t["address"], m["body"]) for t in phone.state_dict()["threads"] for m in t["messages"]
+                if m["outgoing"]]
+
+    before = outgoing()
+    seams = Seams(LexicalBackend(), phone, policy=SensitivePolicy(allow_all=True))
+    agent = Agent(seams, tmp_path / "checkpoints.sqlite")
+    try:
+        result = agent.run("Find Bob's phone number in Contacts, then text him the address from my Notes in Messages")
+    finally:
+        agent.close()
+    assert result.success
+    new = Counter(outgoing()) - Counter(before)
+    to_bob = [body for (address, body), n in new.items() if address.endswith("0102") for _ in range(n)]
+    assert len(to_bob) == 1 and "12 Oak St" in to_bob[0]  # sent once, the address, not the number
