@@ -179,17 +179,14 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
         if copied is not None:  # 'copy X into a note titled B': read X where it is, then write it
             source_app, what, dest_app, dest = copied
             value = value_name(what, len(subtasks) + 1)
-            subtasks.append(_subtask(len(subtasks) + 1, source_app, f"find {what}", (), (value,)))
-            subtasks.append(_subtask(len(subtasks) + 1, dest_app, f"write {dest}", (value,), ()))
-            last_output, current_app = value, dest_app
+            last_output, current_app = _read_then_act(subtasks, source_app, f"find {what}", dest_app, f"write {dest}",
+                                                      value)
             continue
         held = _value_of(clause, apps, choose_app)
         if held is not None:  # 'set an alarm at the time of today's standup': read it there first
             source_app, what, app = held
             value = value_name(what.split(" of ")[0], len(subtasks) + 1)  # 'the time of X' -> time
-            subtasks.append(_subtask(len(subtasks) + 1, source_app, f"find {what}", (), (value,)))
-            subtasks.append(_subtask(len(subtasks) + 1, app, clause, (value,), ()))
-            last_output, current_app = value, app
+            last_output, current_app = _read_then_act(subtasks, source_app, f"find {what}", app, clause, value)
             continue
         source = _source_app(clause, apps)
         if source is not None:
@@ -202,9 +199,8 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
         if source is not None and app and app != source[0]:
             value = value_name(source[1], len(subtasks) + 1)
             earlier = (last_output,) if last_output and _PRONOUNS.search(clause) else ()
-            subtasks.append(_subtask(len(subtasks) + 1, source[0], f"find {source[1]} in {source[2]}", (), (value,)))
-            subtasks.append(_subtask(len(subtasks) + 1, app, clause, (*earlier, value), ()))
-            last_output, current_app = value, app
+            last_output, current_app = _read_then_act(subtasks, source[0], f"find {source[1]} in {source[2]}", app,
+                                                      clause, value, earlier)
             continue
         app = _clause_app(clause, apps) or opened
         if app is None and choose_app is not None:
@@ -224,6 +220,15 @@ def decompose_by_clauses(task: str, apps: list[str], *, choose_app: Callable[[st
     if not subtasks:
         raise PlanInvalid("the task is empty")
     return Plan(tuple(subtasks), source="fallback")
+
+
+def _read_then_act(subtasks: list[Subtask], source_app: str, find: str, app: str, goal: str, value: str,
+                   earlier: tuple[str, ...] = ()) -> tuple[str, str]:
+    """Append a subtask reading ``value`` in ``source_app`` and one doing ``goal`` in ``app`` with it
+    (and ``earlier`` values); returns (the value's name, the app the plan is now in)."""
+    subtasks.append(_subtask(len(subtasks) + 1, source_app, find, (), (value,)))
+    subtasks.append(_subtask(len(subtasks) + 1, app, goal, (*earlier, value), ()))
+    return value, app
 
 
 def _copy_into(clause: str, apps: list[str], choose_app: Callable[[str], str] | None

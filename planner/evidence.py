@@ -20,9 +20,11 @@ def required_texts(goal: str, inputs: dict[str, str]) -> list[str]:
     return [a or b for a, b in _QUOTED.findall(goal)] + named + [v for v in inputs.values() if v]
 
 
-def typed_into_earlier_page(text: str, history: list[str]) -> bool:
-    """``text`` was typed in this subtask and took it to another page (a recipient or search box)."""
-    return any(line.startswith("type ") and line.endswith(f" {text!r} -> page") for line in history)
+def handed_in_and_typed_before(text: str, inputs: dict[str, str], history: list[str]) -> bool:
+    """``text`` is a value handed in that this subtask typed into a box that led to another page
+    (a recipient or search box): it did its part, though the page it led to may not show it."""
+    return text in inputs.values() and any(line.startswith("type ") and line.endswith(f" {text!r} -> page")
+                                           for line in history)
 
 
 def missing_evidence(goal: str, inputs: dict[str, str], screen: Screen, history: list[str]) -> str | None:
@@ -31,8 +33,7 @@ def missing_evidence(goal: str, inputs: dict[str, str], screen: Screen, history:
     for text in required_texts(goal, inputs):
         # typed into this page's field, saved and listed, or typed into a recipient or search box
         # that led here (a chat does not show the number that opened it)
-        handed_in = text in inputs.values()
-        if text.lower() not in shown and not (handed_in and typed_into_earlier_page(text, history)):
+        if text.lower() not in shown and not handed_in_and_typed_before(text, inputs, history):
             return f"{text!r} is not on the screen"
     switch = SWITCHING.search(goal)
     if switch is not None:

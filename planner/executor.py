@@ -13,7 +13,7 @@ from typing import Any
 
 from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.decompose import split_clauses
-from pocketpilot.planner.evidence import missing_evidence, required_texts, typed_into_earlier_page
+from pocketpilot.planner.evidence import handed_in_and_typed_before, missing_evidence, required_texts
 from pocketpilot.planner.grounding import (
     COMMITS,
     Candidates,
@@ -274,7 +274,7 @@ def decide(
 
     def there(text: str) -> bool:
         return entered(text, fields) or (text not in literal and any(text.lower() in label for label in shown)) \
-            or (text in values.values() and typed_into_earlier_page(text, history))
+            or handed_in_and_typed_before(text, values, history)
 
     candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id, exclude_texts=exclude, app=app,
                         after_typing=last_effective.startswith("type ") and all(there(t) for t in needed))
