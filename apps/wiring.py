@@ -8,6 +8,7 @@ from pathlib import Path
 from pocketpilot.devices.events import EventSink, discard
 from pocketpilot.devices.registry import open_device
 from pocketpilot.planner.graph import Seams
+from pocketpilot.planner.meaning import Meaning
 from pocketpilot.planner.safety import SensitivePolicy
 from pocketpilot.planner.state import Budget
 from pocketpilot.runtime.backend import Backend
@@ -34,6 +35,18 @@ def make_backend(kind: str, *, model: str | None = None, on_event: EventSink | N
     return PriorGate(llama, gate, on_event=on_event or discard) if gate > 0 else llama
 
 
+_MEANING: list[Meaning] = []  # one loaded matcher per process: every run and scenario shares it
+
+
+def default_meaning() -> Meaning:
+    """Semantic relatedness from the bundled embedding model, loaded once per process."""
+    if not _MEANING:
+        from pocketpilot.runtime.semantic import load_matcher
+
+        _MEANING.append(Meaning(load_matcher()))
+    return _MEANING[0]
+
+
 def make_seams(
     *,
     backend: Backend | None,
@@ -52,6 +65,7 @@ def make_seams(
         backend=backend,
         device=open_device(device),
         memory=memory,
+        meaning=default_meaning(),
         policy=SensitivePolicy(allow_all=allow_sensitive),
         budget=budget or Budget(),
         on_event=on_event,

@@ -6,7 +6,7 @@ The embedder is injected by the caller (the runtime's local model), so memory ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -63,6 +63,14 @@ class MemoryStore(Protocol):
         ...
 
     def page(self, signature: str) -> Page: ...
+
+    def app_pages(self, app: str) -> Iterator[Page]:
+        """Every page memory holds for the package ``app``, as explored or walked."""
+        ...
+
+    def app_edges(self, app: str) -> Iterator[Edge]:
+        """Every action edge leaving a page of the package ``app``."""
+        ...
 
     def stats(self) -> MemoryStats: ...
 

@@ -15,9 +15,12 @@ from collections.abc import Callable
 from pocketpilot.planner.errors import PlanInvalid
 from pocketpilot.planner.plan import Plan, Subtask, name_words, plan_from_model, plan_schema
 from pocketpilot.planner.prompts import render, template
+from pocketpilot.planner.route import Router
+from pocketpilot.planner.vocabulary import CONNECTIVES
 from pocketpilot.planner.vocabulary import VERBS as _VERBS
 from pocketpilot.runtime.backend import Backend, Message
 from pocketpilot.runtime.errors import OutputParseError
+from pocketpilot.runtime.grammar import PRIOR_KEY
 
 PROGRAM = "planner"
 _SPLIT = re.compile(r"\s*(?:,?\s*\band then\b|,?\s*\bthen\b|;|\.\s+|,\s*(?:and\s+)?|\band also\b)\s*", re.I)
@@ -42,15 +45,17 @@ def decompose(
     apps: list[str],
     *,
     memory_hint: str = "",
-    app_from_memory: Callable[[str], str | None] | None = None,
+    router: Router | None = None,
     on_call: Callable[[object], None] | None = None,
 ) -> Plan:
     """Ask the model for a plan, retry once with the validation error (an unparseable reply is
     not retried: at temperature 0 it would come back the same), then fall back to clauses.
 
-    In the fallback, a clause that names no app goes to the app whose pages memory finds most
-    relevant (``app_from_memory``), else to the model's choice among the installed apps.
+    In the fallback, a clause that names no app goes to the model's choice among the installed
+    apps, weighed by how well each app's explored pages match the clause (``router``).
     """
+    if not task.split():
+        raise PlanInvalid("the task is empty; say what to do, e.g. pocketpilot run \"turn on Bluetooth\"")
     messages = [
         Message("system", template("planner")),
         Message("user", render("planner_user", apps=", ".join(apps), task=task,
@@ -76,16 +81,24 @@ def decompose(
             messages = [*messages, Message("assistant", completion.text),
                         Message("user", f"That plan is invalid: {exc}. Reply with a corrected plan.")]
     def route(clause: str) -> str:
-        remembered = app_from_memory(clause) if app_from_memory is not None else None
-        return remembered or choose_app(backend, clause, apps, on_call)
+        return choose_app(backend, clause, apps, on_call, router=router)
 
     fallback = decompose_by_clauses(task, apps, choose_app=route)
     return Plan(fallback.subtasks, source="fallback", notes=tuple(notes))
 
 
-def choose_app(backend: Backend, clause: str, apps: list[str], on_call: Callable[[object], None] | None = None) -> str:
-    """Ask the model which installed app does ``clause``: a choice among the launcher labels."""
-    schema = {"type": "object", "properties": {"app": {"enum": list(apps)}}, "required": ["app"]}
+ROUTE_PRIOR = 10.0  # logits per unit of cosine: a page match 0.2 better leads by the gate's 2 logits
+
+
+def choose_app(backend: Backend, clause: str, apps: list[str], on_call: Callable[[object], None] | None = None,
+               *, router: Router | None = None) -> str:
+    """Ask the model which installed app does ``clause``: a choice among the launcher labels, each
+    weighed by how well its explored pages match the clause (the prior gate answers sure ones)."""
+    spec: dict = {"enum": list(apps)}
+    if router is not None:
+        scores = {r.app: r.score for r in router.rank(clause)}
+        spec[PRIOR_KEY] = [round(ROUTE_PRIOR * scores.get(a, 0.0), 3) for a in apps]
+    schema = {"type": "object", "properties": {"app": spec}, "required": ["app"]}
     try:
         completion = backend.complete(
             "app-chooser",
@@ -94,6 +107,8 @@ def choose_app(backend: Backend, clause: str, apps: list[str], on_call: Callable
             schema=schema, max_tokens=24, temperature=0.0,
         )
     except OutputParseError:
+        if router is not None and (best := router.best(clause)) is not None:
+            return best.app
         return apps[0] if len(apps) == 1 else ""
     if on_call is not None:
         on_call(completion)
@@ -109,7 +124,8 @@ def split_clauses(task: str) -> list[str]:
         return f"\x00{len(protected) - 1}\x00"
 
     hidden = _QUOTED.sub(hide, task)
-    parts = [c.strip(" ,.") for c in _SPLIT.split(hidden) if c and c.strip(" ,.")]
+    parts = [_without_connectives(c.strip(" ,.")) for c in _SPLIT.split(hidden) if c and c.strip(" ,.")]
+    parts = [p for p in parts if p]
     clauses: list[str] = []
     for part in parts:
         for clause in _continue(clauses, part):
@@ -118,6 +134,14 @@ def split_clauses(task: str) -> list[str]:
             for piece in rest:
                 clauses.extend(_continue(clauses, piece))
     return [re.sub("\x00(\\d+)\x00", lambda m: protected[int(m.group(1))], c) for c in clauses]
+
+
+def _without_connectives(clause: str) -> str:
+    """'also switch on dark mode' -> 'switch on dark mode'."""
+    words = clause.split()
+    while words and words[0].lower().strip(",") in CONNECTIVES:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _verb_phrase(clause: str) -> str:

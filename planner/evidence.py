@@ -6,9 +6,11 @@ by earlier subtasks, the state of a switch the goal names, and typing that was n
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pocketpilot.devices.screen import Screen
 from pocketpilot.planner.grounding import words
+from pocketpilot.planner.steps import Effect, Step, last_effective, typed_into_box_that_led_on
 from pocketpilot.planner.vocabulary import NAMED, SWITCHING
 
 _QUOTED = re.compile(r"\"([^\"]+)\"|'([^']+)'(?!\w)")
@@ -20,20 +22,19 @@ def required_texts(goal: str, inputs: dict[str, str]) -> list[str]:
     return [a or b for a, b in _QUOTED.findall(goal)] + named + [v for v in inputs.values() if v]
 
 
-def handed_in_and_typed_before(text: str, inputs: dict[str, str], history: list[str]) -> bool:
+def handed_in_and_typed_before(text: str, inputs: dict[str, str], steps: Sequence[Step]) -> bool:
     """``text`` is a value handed in that this subtask typed into a box that led to another page
     (a recipient or search box): it did its part, though the page it led to may not show it."""
-    return text in inputs.values() and any(line.startswith("type ") and line.endswith(f" {text!r} -> page")
-                                           for line in history)
+    return text in inputs.values() and typed_into_box_that_led_on(text, steps)
 
 
-def missing_evidence(goal: str, inputs: dict[str, str], screen: Screen, history: list[str]) -> str | None:
+def missing_evidence(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[Step]) -> str | None:
     """Why the goal is not visibly complete yet, or None when nothing generic contradicts it."""
     shown = " ".join(f"{e.label} {e.text} {e.desc}" for e in screen.elements).lower()
     for text in required_texts(goal, inputs):
         # typed into this page's field, saved and listed, or typed into a recipient or search box
         # that led here (a chat does not show the number that opened it)
-        if text.lower() not in shown and not handed_in_and_typed_before(text, inputs, history):
+        if text.lower() not in shown and not handed_in_and_typed_before(text, inputs, steps):
             return f"{text!r} is not on the screen"
     switch = SWITCHING.search(goal)
     if switch is not None:
@@ -42,7 +43,7 @@ def missing_evidence(goal: str, inputs: dict[str, str], screen: Screen, history:
         toggles = [e for e in screen.elements if e.checkable and target & words(f"{e.label} {e.desc}")]
         if toggles and not any(e.checked == want_on for e in toggles):
             return f"{toggles[0].label!r} is still {'off' if want_on else 'on'}"
-    effective = [line for line in history if line.endswith(("-> page", "-> content"))]
-    if effective and effective[-1].startswith("type ") and not any("submitted" in line for line in history):
+    last = last_effective(steps)
+    if last is not None and last.verb == "type" and last.effect is not Effect.RESUMED:
         return "the typed text was not submitted"
     return None

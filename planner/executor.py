@@ -6,12 +6,12 @@ calling the model; otherwise the model picks under a schema whose enums are the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pocketpilot.devices.screen import Element, Screen
+from pocketpilot.memory.store import MemoryStore
 from pocketpilot.planner.decompose import split_clauses
 from pocketpilot.planner.evidence import handed_in_and_typed_before, missing_evidence, required_texts
 from pocketpilot.planner.grounding import (
@@ -25,16 +25,17 @@ from pocketpilot.planner.grounding import (
     typing_texts,
     words,
 )
+from pocketpilot.planner.lookahead import relevance
+from pocketpilot.planner.meaning import Meaning
 from pocketpilot.planner.prompts import render, template
-from pocketpilot.planner.reflect import effective
 from pocketpilot.planner.safety import categories, classify
+from pocketpilot.planner.steps import Effect, Step, anything_took_effect, done_allowed, last_effective
 from pocketpilot.planner.value_shapes import extract
 from pocketpilot.runtime.backend import Backend, Completion, Message
 from pocketpilot.runtime.errors import OutputParseError
 from pocketpilot.runtime.grammar import PRIOR_KEY
 
 VERBS = ("tap", "type", "scroll_down", "scroll_up", "back", "done")
-DONE_REJECTED = "not done yet"  # how the history marks a 'done' that subtask reflection refused
 # Memory's next action is followed without the model only on a path that achieved this very
 # subtask before (reason "task"), when each of its steps is this reliable.
 CONFIDENT_TASK_STEP = 0.6
@@ -77,8 +78,8 @@ def option_verb(element: Element, *, reading: bool, can_type: bool, shape: str |
     """What choosing ``element`` does; None when it does nothing useful for this subtask."""
     if reading and shape is not None and extract(shape, element.label or element.text):
         return "read"  # it shows the kind of value the subtask must read
-    if element.editable and reading and element.text and not can_type:
-        return "read"  # a field's content (a note's body) is the value
+    if element.editable and reading and element.text:
+        return "read"  # a field's content (a note's body) is the value: a read never types over it
     if element.editable:
         return "type" if can_type else "tap"
     if element.clickable or element.long_clickable or element.checkable:
@@ -192,16 +193,6 @@ def taps_since_typing(spots: Sequence[str]) -> frozenset[str]:
     return frozenset(spot for spot in spots[last_typing + 1:] if spot.startswith("tap|"))
 
 
-def done_allowed(history: list[str]) -> bool:
-    """After a refused 'done', the grammar leaves 'done' out until an action takes effect."""
-    for line in reversed(history):
-        if DONE_REJECTED in line:
-            return False
-        if effective(line):
-            return True
-    return True
-
-
 def _read_priors(candidates: Candidates, screen: Screen, goal: str) -> dict[int, float]:
     """For a value of unknown shape: text that repeats the goal's words is the thing's name, not
     the value; text in the same row as that name ('Alice Johnson' / 'Lunch tomorrow?') likely is."""
@@ -225,19 +216,22 @@ def asked_for(goal: str) -> frozenset:
     return frozenset().union(*(categories(clause.split()[0]) for clause in split_clauses(goal) if clause.split()))
 
 
-def _did_what_goal_names(history: list[str], goal: str) -> bool:
+def _did_what_goal_names(steps: Sequence[Step], goal: str) -> bool:
     """The last step took effect on the page itself (a switch flipped, text typed, an item ticked)
     on a control the goal names, or committed what was just typed: the usual last step of a goal."""
-    last = re.match(r"^tap (['\"])(.*?)\1 -> (?:page|content)$", history[-1]) if history else None
-    before = next((line for line in reversed(history[:-1]) if effective(line)), "")  # a no-op tap between
-    if last and before.startswith("type ") and before.endswith("-> content") and words(last.group(2)) & COMMITS:
-        return True  # typed into a form, then saved or sent (typing that changed the page was a search)
-    if last and (category := classify(last.group(2))) is not None and category in asked_for(goal):
-        return True  # the delete, send or share the goal asks for went through
-    if not history or not history[-1].endswith("-> content"):
+    if not steps:
         return False
-    target = re.match(r"^\w+ (['\"])(.*?)\1", history[-1])
-    return bool(target) and bool(words(target.group(2)) & words(goal))
+    last = steps[-1]
+    tapped = last.verb == "tap" and last.effect in {Effect.PAGE, Effect.CONTENT}
+    before = last_effective(steps[:-1])  # a no-op tap may sit between the typing and the commit
+    if tapped and before is not None and before.verb == "type" and before.effect is Effect.CONTENT \
+            and words(last.label) & COMMITS:
+        return True  # typed into a form, then saved or sent (typing that changed the page was a search)
+    if tapped and (category := classify(last.label)) is not None and category in asked_for(goal):
+        return True  # the delete, send or share the goal asks for went through
+    if last.effect is not Effect.CONTENT:
+        return False
+    return bool(words(last.label) & words(goal))
 
 
 def decide(
@@ -247,7 +241,7 @@ def decide(
     goal: str,
     screen: Screen,
     values: dict[str, str],
-    history: list[str],
+    steps: Sequence[Step],
     hints: Any = None,
     blocked: set[str] = frozenset(),
     app: str = "",
@@ -255,11 +249,15 @@ def decide(
     shape: str | None = None,
     spots: Sequence[str] = (),
     app_names: tuple[str, ...] = (),
+    meaning: Meaning | None = None,
+    memory: MemoryStore | None = None,
     on_call: Callable[[Completion], None] | None = None,
 ) -> Decision:
-    """One step. ``reading``: the subtask must read a value, so plain text can be pointed at."""
+    """One step. ``reading``: the subtask must read a value, so plain text can be pointed at.
+    ``meaning`` (with ``memory``'s explored pages) says which controls relate to the goal; when
+    none does and nothing was done yet, the step is ``stuck`` rather than a guess."""
     suggested_id = _suggested_element(hints)
-    last_effective = next((line for line in reversed(history) if effective(line)), "")
+    last_step = last_effective(steps)
     # text in a field of this page already; text typed into a field on another page (a search)
     # does not count. Committing is the next step only once every text the goal needs is in.
     fields = [e.text for e in screen.elements if e.editable and e.text]
@@ -274,16 +272,27 @@ def decide(
 
     def there(text: str) -> bool:
         return entered(text, fields) or (text not in literal and any(text.lower() in label for label in shown)) \
-            or handed_in_and_typed_before(text, values, history)
+            or handed_in_and_typed_before(text, values, steps)
+
+    just_typed = last_step is not None and last_step.verb == "type"
+
+    def related(elements: Sequence[Element]) -> dict[int, float]:
+        scored = relevance(goal, screen, elements, meaning, memory) if meaning is not None else {}
+        return {i: r.score for i, r in scored.items()}
 
     candidates = ground(screen, goal, values, blocked=blocked, suggested=suggested_id, exclude_texts=exclude, app=app,
-                        after_typing=last_effective.startswith("type ") and all(there(t) for t in needed))
+                        after_typing=just_typed and all(there(t) for t in needed),
+                        related=related if meaning is not None else None)
+    if meaning is not None and not anything_took_effect(steps) and not _worth_acting_on(candidates, reading):
+        where = f" in {app}" if app else ""
+        return Decision("stuck", label=f"could not find how to {goal!r}{where}; nothing on this screen or in memory "
+                        f"relates to it (try: pocketpilot explore {app or 'APP'})")
     suggestion = _memory_suggestion(hints, screen, blocked, candidates.texts)
-    if suggestion is not None and not any(line.startswith(suggestion.describe()) for line in history):
+    if suggestion is not None and not any(s.describe() == suggestion.describe() for s in steps):
         return suggestion  # memory leads; an action it already took here is left to the model
     hint_text = hints.render() if hints is not None and hasattr(hints, "render") else ""
     hint_text = hint_text[:MEMORY_HINT_CHARS]  # a hint, not a second screen: prefill is the cost
-    finish_likely = _did_what_goal_names(history, goal) and missing_evidence(goal, values, screen, history) is None
+    finish_likely = _did_what_goal_names(steps, goal) and missing_evidence(goal, values, screen, steps) is None
     tapped = taps_since_typing(spots)
     used = {e.id for e in candidates.elements if f"tap|{screen.package}|{element_spot(e, screen)}" in tapped}
     typed = {t for t in candidates.texts if there(t)}
@@ -298,7 +307,7 @@ def decide(
                      for e in candidates.elements if e.actionable)
     finish_likely = finish_likely and not confirming
     reads = _read_priors(candidates, screen, goal) if reading and shape is None else {}
-    choices = options(candidates, reading=reading, allow_done=done_allowed(history), shape=shape, read_prior=reads,
+    choices = options(candidates, reading=reading, allow_done=done_allowed(steps), shape=shape, read_prior=reads,
                       finish_likely=finish_likely, used=frozenset(used), typed=frozenset(typed), unasked=unasked,
                       saturated=saturated, filled=frozenset(
                           e.id for e in screen.elements if e.editable and e.text
@@ -310,7 +319,7 @@ def decide(
         goal=goal,
         values="".join(f"Known {name}: {value}\n" for name, value in values.items() if value),
         memory=f"Memory: {hint_text}\n" if hint_text else "",
-        history="; ".join(history[-4:]) or "nothing yet",
+        history="; ".join(s.line() for s in steps[-4:]) or "nothing yet",
         app=screen.package or "unknown",
         candidates="\n".join(lines),
     )
@@ -350,6 +359,14 @@ def decision_from_choice(parsed: dict, choices: list[Option], candidates: Candid
     if verb == "read":
         return Decision("done", element.id, key=key, label=label, spot=spot)
     return Decision("tap", element.id, key=key, label=label, spot=spot)
+
+
+def _worth_acting_on(candidates: Candidates, reading: bool) -> bool:
+    """Something here relates to the goal: a control grounding kept, text to type, or, for a read,
+    text to read."""
+    if candidates.texts or reading:
+        return True
+    return any(e.clickable or e.long_clickable or e.checkable or e.editable for e in candidates.elements)
 
 
 def _suggested_element(hints: Any) -> int | None:

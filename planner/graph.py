@@ -29,23 +29,20 @@ from pocketpilot.devices.actions import (
 from pocketpilot.devices.device import Device
 from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.devices.screen import Element, Screen
+from pocketpilot.memory.store import MemoryStore
 from pocketpilot.planner.decompose import decompose
 from pocketpilot.planner.evidence import missing_evidence
-from pocketpilot.planner.executor import DONE_REJECTED, Decision, decide, taps_since_typing
-from pocketpilot.planner.grounding import find_again
+from pocketpilot.planner.executor import Decision, decide, taps_since_typing
+from pocketpilot.planner.grounding import asks_to_change, find_again
+from pocketpilot.planner.meaning import Meaning
 from pocketpilot.planner.plan import Plan, Subtask, SubtaskStatus
-from pocketpilot.planner.reflect import (
-    RESUMED_EFFECT,
-    action_effect,
-    content_key,
-    effective,
-    verify_subtask,
-    verify_task,
-)
-from pocketpilot.planner.safety import SensitivePolicy, categories, classify
+from pocketpilot.planner.reflect import action_effect, content_key
+from pocketpilot.planner.route import Router
+from pocketpilot.planner.safety import SensitivePolicy, classify
 from pocketpilot.planner.state import Budget, RunState
+from pocketpilot.planner.steps import Effect, Step, anything_took_effect, steps_of
 from pocketpilot.planner.value_shapes import extract, nth_item, ordinal, shape_of
-from pocketpilot.planner.vocabulary import VERBS
+from pocketpilot.planner.verdict import subtask_evidence, task_verdict
 from pocketpilot.runtime.backend import Backend, Completion
 
 OBSERVED_LINES = 40  # element lines a device.observe event carries
@@ -57,7 +54,8 @@ class Seams:
 
     backend: Backend
     device: Device
-    memory: Any = None  # a pocketpilot.memory MemoryStore, or None
+    memory: MemoryStore | None = None
+    meaning: Meaning = field(default_factory=Meaning)  # semantic relatedness (the matcher's model)
     policy: SensitivePolicy = field(default_factory=SensitivePolicy)
     budget: Budget = field(default_factory=Budget)
     on_event: EventSink = discard
@@ -99,7 +97,7 @@ def build_graph(seams: Seams, checkpointer: Any) -> Any:
     graph.add_node("finish", nodes.finish)
     graph.add_edge(START, "plan")
     graph.add_edge("plan", "start_subtask")
-    graph.add_edge("start_subtask", "decide")
+    graph.add_conditional_edges("start_subtask", nodes.after_start, ["decide", "replan", "advance", "finish"])
     graph.add_edge("decide", "act")
     graph.add_conditional_edges("act", nodes.after_act, ["decide", "verify"])
     graph.add_node("advance", nodes.advance)
@@ -135,31 +133,23 @@ class _Nodes:
         if state.get("mode") == "monolithic":
             plan = Plan((Subtask(1, "", state["task"]),), source="monolithic")
         else:
-            hint = ""
-            if self.s.memory is not None:
-                hint = "; ".join(p.description for p in self.s.memory.relevant_pages(state["task"], 3))
-            plan = decompose(self.s.backend, state["task"], apps, memory_hint=hint,
-                             app_from_memory=self._app_from_memory, on_call=tally)
+            router = Router(self.s.device.apps(), self.s.memory, self.s.meaning)
+            plan = decompose(self.s.backend, state["task"], apps, router=router, on_call=tally)
         self._emit(state, "plan.created", plan=plan.to_dict())
         return {"plan": plan.to_dict(), "statuses": [SubtaskStatus.PENDING.value] * len(plan.subtasks),
-                "current": 0, "values": {}, "total_steps": 0, "replans": 0, **tally.update()}
-
-    def _app_from_memory(self, text: str) -> str | None:
-        """The launcher label of the app whose remembered pages best match ``text`` (MapAgent-style)."""
-        if self.s.memory is None:
-            return None
-        labels = {a.package: a.label for a in self.s.device.apps()}
-        # what the clause is about: 'change' or 'turn' are on pages of every app, while a verb that
-        # sends or deletes ('text it to Zoe') says which app does it
-        topic = " ".join(w for w in text.split()
-                         if w.lower().strip(",.'") not in VERBS or categories(w)) or text
-        for hit in self.s.memory.relevant_pages(topic, 3):
-            if hit.app in labels:
-                return labels[hit.app]
-        return None
+                "current": 0, "values": {}, "total_steps": 0, "replans": 0, "reports": [{}] * len(plan.subtasks),
+                **tally.update()}
 
     def start_subtask(self, state: RunState) -> dict:
         subtask = self._subtask(state)
+        statuses = list(state["statuses"])
+        fresh = {"step": 0, "history": [], "steps": [], "pending": None, "blocked": [], "edges": [], "spots": []}
+        why_not = self._cannot_start(state, subtask)
+        if why_not:
+            # a value it needs was never read, or the task's budget is spent: skip it, say why
+            statuses[state["current"]] = SubtaskStatus.SKIPPED.value
+            self._emit(state, "subtask.skipped", subtask=subtask.id, reason=why_not)
+            return {"statuses": statuses, "reports": self._report(state, reason=why_not), **fresh}
         if subtask.app and self._continues_in_place(state, subtask):
             self.s.device.observe()  # the previous subtask left this app on the page to go on from
         elif subtask.app:
@@ -168,11 +158,28 @@ class _Nodes:
         else:
             self.s.device.observe()
             self.s.device.act(Home())
-        statuses = list(state["statuses"])
         statuses[state["current"]] = SubtaskStatus.RUNNING.value
         self._emit(state, "subtask.started", subtask=subtask.to_dict())
-        fresh = {"step": 0, "history": [], "pending": None, "blocked": [], "edges": [], "spots": []}
         return {"statuses": statuses, **fresh}
+
+    def _cannot_start(self, state: RunState, subtask: Subtask) -> str:
+        values = state.get("values", {})
+        missing = [name for name in subtask.inputs if not values.get(name)]
+        if missing:
+            return f"needs {', '.join(missing)}, which no earlier subtask read"
+        if state.get("total_steps", 0) >= self.s.budget.total_steps:
+            return "the task's step budget was spent before it started"
+        return ""
+
+    def _report(self, state: RunState, **fields: Any) -> list[dict]:
+        reports = [dict(r) for r in state.get("reports") or [{} for _ in state["statuses"]]]
+        reports[state["current"]] = fields
+        return reports
+
+    def after_start(self, state: RunState) -> str:
+        if state["statuses"][state["current"]] == SubtaskStatus.SKIPPED.value:
+            return self.after_verify(state)
+        return "decide"
 
     def _continues_in_place(self, state: RunState, subtask: Subtask) -> bool:
         """A subtask in the same app right after one that found something there goes on where it
@@ -198,17 +205,18 @@ class _Nodes:
         tally = _Tally(self.s, state)
         values = {k: v for k, v in state.get("values", {}).items() if k in subtask.inputs}
         goal = subtask.goal if state.get("mode") != "monolithic" else state["task"]
+        steps = steps_of(state.get("steps", []))
         decision = decide(
             self.s.backend, f"executor-{subtask.id}", goal=goal, screen=screen, values=values,
-            history=state.get("history", []), hints=hints, blocked=set(state.get("blocked", [])), app=subtask.app,
+            steps=steps, hints=hints, blocked=set(state.get("blocked", [])), app=subtask.app,
             spots=tuple(state.get("spots", [])), app_names=tuple(a.label for a in self.s.device.apps()),
             reading=bool(subtask.outputs), shape=shape_of(subtask.outputs[0]) if subtask.outputs else None,
-            on_call=tally,
+            meaning=self.s.meaning, memory=self.s.memory, on_call=tally,
         )
         if decision.spot:
             # Per app, not per page: a toggle's own summary text ("Off" -> "On") can change the page id.
             decision = replace(decision, spot=f"{screen.package}|{decision.spot}")
-        if repeats_effective_step(decision, state.get("history", []), state.get("spots", [])):
+        if repeats_effective_step(decision, steps, state.get("spots", [])):
             # Action-level reflection: the same tap/typing already took effect in this subtask;
             # doing it again would undo a toggle or type twice. A repeated tap is taken as the model
             # believing the goal is reached (subtask verification judges); typing the same text into
@@ -228,14 +236,16 @@ class _Nodes:
         screen = self._observe(state)
         if decision.verb == "done":
             return self._read_outputs(state, subtask, decision, screen)
+        if decision.verb == "stuck":
+            return {"pending": {**pending, "verb": "stuck"}}
         if decision.verb == "skip":
-            return self._after_step(state, decision, "skipped", blocked=[decision.key] if decision.key else [])
+            return self._after_step(state, decision, Effect.SKIPPED, blocked=[decision.key] if decision.key else [])
         if screen.signature != pending["before"] or content_key(screen) != pending["before_content"]:
             # Resumed after the action ran but before its checkpoint was written: the screen it was
             # decided on is gone, so it already took effect; doing it again would do it twice. (A
             # screen that changed by itself only costs a re-decision on the next step.)
             self._emit(state, "step.resumed", before=pending["before"], now=screen.signature)
-            return self._after_step(state, decision, RESUMED_EFFECT, blocked=[])
+            return self._after_step(state, decision, Effect.RESUMED, blocked=[])
         # Taps are what send, pay or delete; typed text is data ("Call plumber" in a note calls nobody).
         # ... and a list item is content: a note titled "Call plumber" calls nobody
         target = find_again(screen, decision.key) if decision.key else None
@@ -249,37 +259,45 @@ class _Nodes:
             approved = bool(interrupt(request))
             self._emit(state, "confirm.answered", approved=approved, category=str(category), target=decision.label)
             if not approved:
-                statuses = list(state["statuses"])
-                statuses[state["current"]] = SubtaskStatus.FAILED.value
-                return {"pending": {**pending, "verb": "denied"}, "statuses": statuses,
-                        "history": [*state.get("history", []), f"denied {decision.verb} {decision.label!r}"]}
+                denied = Step(decision.verb, decision.label, decision.text, Effect.DENIED, category=str(category),
+                              note=f"{category} not confirmed", source=decision.source)
+                return {"pending": {**pending, "verb": "denied", "category": str(category)},
+                        **self._history_with(state, denied)}
         action = self._to_action(decision, screen)
         started = time.monotonic()
-        if isinstance(action, TypeText) and action.element is not None and screen.element(action.element).text:
-            # the field holds text already ('Level 3' in a note being changed): replace, not append
+        goal = state["task"] if state.get("mode") == "monolithic" else subtask.goal
+        if isinstance(action, TypeText) and action.element is not None and screen.element(action.element).text \
+                and asks_to_change(goal):
+            # the field holds text the goal asks to change ('Level 3' in a note being changed): the
+            # old text goes first; any other goal adds to what the user wrote there
             self.s.device.act(ClearText(element=action.element))
         result = self.s.device.act(action) if action is not None else None
         after = self._observe(state)
         seconds = time.monotonic() - started
-        effect = action_effect(screen, after)
-        self._emit(state, "device.action", action=action_to_dict(action) if action else None, effect=effect,
+        effect = Effect(action_effect(screen, after))
+        self._emit(state, "device.action", action=action_to_dict(action) if action else None, effect=effect.value,
                    seconds=round(seconds, 3), target=decision.label, source=decision.source,
                    detail=getattr(result, "detail", ""))
         edges: list[str] = []
         if self.s.memory is not None and action is not None:
             edge = self.s.memory.record_step(state["run_id"], screen, action_to_dict(action), after,
-                                             effect != "none", seconds)
+                                             effect is not Effect.NONE, seconds)
             edges = [edge.id]
-        blocked = [decision.key] if effect == "none" and decision.key else []
-        return {**self._after_step(state, decision, effect, blocked=blocked),
+        blocked = [decision.key] if effect is Effect.NONE and decision.key else []
+        return {**self._after_step(state, decision, effect, blocked=blocked, category=str(category or "")),
                 "edges": [*state.get("edges", []), *edges]}
 
-    def _after_step(self, state: RunState, decision: Decision, effect: str, *, blocked: list[str]) -> dict:
-        line = f"{decision.describe()} -> {effect}"
-        spots = [f"{decision.verb}|{decision.spot}"] if decision.spot and effect in {"page", "content"} else []
+    def _history_with(self, state: RunState, step: Step) -> dict:
+        return {"steps": [*state.get("steps", []), step.to_dict()],
+                "history": [*state.get("history", []), step.line()]}
+
+    def _after_step(self, state: RunState, decision: Decision, effect: Effect, *, blocked: list[str],
+                    note: str = "", category: str = "") -> dict:
+        step = Step(decision.verb, decision.label, decision.text, effect, note=note, category=category,
+                    source=decision.source, spot=decision.spot)
+        spots = [f"{decision.verb}|{decision.spot}"] if decision.spot and step.effective else []
         return {"pending": None, "step": state.get("step", 0) + 1, "total_steps": state.get("total_steps", 0) + 1,
-                "spots": [*state.get("spots", []), *spots],
-                "history": [*state.get("history", []), line],
+                "spots": [*state.get("spots", []), *spots], **self._history_with(state, step),
                 "blocked": [*state.get("blocked", []), *blocked]}
 
     def _to_action(self, decision: Decision, screen: Screen):
@@ -304,33 +322,31 @@ class _Nodes:
                 values[name] = value
         self._emit(state, "subtask.outputs", subtask=subtask.id, values={n: values.get(n) for n in subtask.outputs})
         missing = [n for n in subtask.outputs if not values.get(n)]
-        history = state.get("history", [])
-        nothing_done = not subtask.outputs and not any(effective(line) for line in history)
-        if nothing_done and not any(DONE_REJECTED in line for line in history):
+        steps = steps_of(state.get("steps", []))
+        refused = Decision("done", decision.element, key=decision.key, label=decision.label, source=decision.source)
+        nothing_done = not subtask.outputs and not anything_took_effect(steps)
+        if nothing_done and not any(s.effect is Effect.REFUSED for s in steps):
             # A 'done' before anything took effect is usually under-execution: refuse it once; if the
-            # model insists after acting, subtask verification (the verifier model) decides.
-            refused = Decision("done", decision.element, key=decision.key, label=decision.label)
-            return self._after_step(state, refused, f"{DONE_REJECTED}: nothing took effect", blocked=[])
+            # executor insists, verification judges from the screen.
+            return self._after_step(state, refused, Effect.REFUSED, note="nothing took effect", blocked=[])
         inputs = {k: v for k, v in values.items() if k in subtask.inputs}
         goal = state["task"] if state.get("mode") == "monolithic" else subtask.goal
-        lacking = None if subtask.outputs else missing_evidence(goal, inputs, screen, history)
+        lacking = None if subtask.outputs else missing_evidence(goal, inputs, screen, steps)
         if lacking is not None:
             # Subtask-level reflection: the screen contradicts the goal (a switch still off, text
             # never typed or never submitted): under-execution, keep going.
-            refused = Decision("done", decision.element, key=decision.key, label=decision.label)
-            return self._after_step(state, refused, f"{DONE_REJECTED}: {lacking}", blocked=[])
+            return self._after_step(state, refused, Effect.REFUSED, note=lacking, blocked=[])
         if missing:
-            # Subtask-level reflection: a 'done' without its outputs is under-execution; keep going.
-            rejected = Decision("done", decision.element, key=decision.key, label=decision.label)
+            # Subtask-level reflection: a 'done' without its outputs is under-execution; keep going;
             # the element pointed at does not hold the value: do not offer it again
-            step = self._after_step(state, rejected, f"{DONE_REJECTED}: {', '.join(missing)} not read",
+            step = self._after_step(state, refused, Effect.REFUSED, note=f"{', '.join(missing)} not read",
                                     blocked=[decision.key] if decision.key else [])
             return {"values": values, **step}
         return {"values": values}
 
     def after_act(self, state: RunState) -> str:
         pending = state.get("pending")
-        if pending is not None and pending.get("verb") in {"done", "denied"}:
+        if pending is not None and pending.get("verb") in {"done", "denied", "stuck"}:
             return "verify"
         if state.get("step", 0) >= self._steps_for(state) or state.get("total_steps", 0) >= self.s.budget.total_steps:
             return "verify"
@@ -340,31 +356,48 @@ class _Nodes:
         return self.s.budget.total_steps if state.get("mode") == "monolithic" else self.s.budget.subtask_steps
 
     def verify(self, state: RunState) -> dict:
+        """The subtask's verdict: done only with evidence on screen; unverified when the executor
+        finished but nothing showed the effect; failed, denied or stuck otherwise."""
         subtask = self._subtask(state)
         pending = state.get("pending") or {}
         statuses = list(state["statuses"])
-        tally = _Tally(self.s, state)
+        evidence = None
         if pending.get("verb") == "denied":
-            ok, reason = False, "the user denied a sensitive action"
+            status, reason = SubtaskStatus.SKIPPED, f"the user denied a {pending.get('category', 'sensitive')} action"
+        elif pending.get("verb") == "stuck":
+            status, reason = SubtaskStatus.FAILED, pending.get("label", "no option relates to the goal")
         elif pending.get("verb") == "done":
-            ok, reason = verify_subtask(self.s.backend, subtask, values=state.get("values", {}),
-                                        observe=self.s.device.observe, history=state.get("history", []), on_call=tally)
+            values = state.get("values", {})
+            inputs = {k: v for k, v in values.items() if k in subtask.inputs}
+            screen = self.s.device.observe()
+            goal = state["task"] if state.get("mode") == "monolithic" else subtask.goal
+            found = subtask_evidence(goal, outputs=subtask.outputs, values=values, inputs=inputs, screen=screen,
+                                     steps=steps_of(state.get("steps", [])), meaning=self.s.meaning)
+            if found is not None:
+                status, reason, evidence = SubtaskStatus.DONE, found.detail, found.to_dict()
+            elif any(not values.get(n) for n in subtask.outputs):
+                status, reason = SubtaskStatus.FAILED, "outputs not read"
+            else:
+                status, reason = SubtaskStatus.UNVERIFIED, "finished, but nothing on screen shows the effect"
         else:
-            ok, reason = False, "step budget exhausted"
-        statuses[state["current"]] = (SubtaskStatus.DONE if ok else SubtaskStatus.FAILED).value
+            status, reason = SubtaskStatus.FAILED, "step budget exhausted"
+        statuses[state["current"]] = status.value
         if self.s.memory is not None:
-            self.s.memory.record_task(state["task"], subtask.goal, state.get("edges", []), ok)
-        self._emit(state, "subtask.finished", subtask=subtask.id, ok=ok, reason=reason, steps=state.get("step", 0))
-        return {"statuses": statuses, "reason": reason, "pending": None, **tally.update()}
+            self.s.memory.record_task(state["task"], subtask.goal, state.get("edges", []),
+                                      status is SubtaskStatus.DONE)
+        self._emit(state, "subtask.finished", subtask=subtask.id, ok=status is SubtaskStatus.DONE,
+                   status=status.value, reason=reason, evidence=evidence, steps=state.get("step", 0))
+        return {"statuses": statuses, "reason": reason, "pending": None,
+                "reports": self._report(state, status=status.value, reason=reason, evidence=evidence)}
 
     def after_verify(self, state: RunState) -> str:
+        """A failed subtask is tried once more from its app's start; a denied one is not. Either
+        way the task goes on: independent subtasks still run (those needing its values skip)."""
         status = state["statuses"][state["current"]]
         if status == SubtaskStatus.FAILED.value:
-            denied = state.get("reason") == "the user denied a sensitive action"
             budget_left = state.get("total_steps", 0) < self.s.budget.total_steps
-            if not denied and budget_left and state.get("replans", 0) < self.s.budget.replans:
+            if budget_left and state.get("replans", 0) < self.s.budget.replans:
                 return "replan"
-            return "finish"
         if state["current"] + 1 < len(state["statuses"]):
             return "advance"
         return "finish"
@@ -379,14 +412,18 @@ class _Nodes:
 
     def finish(self, state: RunState) -> dict:
         plan = Plan.from_dict(state["plan"])
-        ok, reason = verify_task(plan, list(state["statuses"]), state.get("values", {}))
-        if not ok and state.get("reason"):
-            reason = f"{reason} ({state['reason']})"
+        statuses = list(state["statuses"])
+        verdict = task_verdict(statuses)
+        reports = state.get("reports") or [{} for _ in statuses]
+        unfinished = [f"{s.id} {status}: {r.get('reason', '')}".strip()
+                      for s, status, r in zip(plan.subtasks, statuses, reports, strict=True)
+                      if status != SubtaskStatus.DONE.value]
+        reason = "every subtask done, with evidence on screen" if not unfinished else "; ".join(unfinished)
         if self.s.memory is not None:
-            self.s.memory.end_run(state["run_id"], ok)
-        self._emit(state, "run.finished", ok=ok, reason=reason, steps=state.get("total_steps", 0),
-                   llm_calls=state.get("llm_calls", 0))
-        return {"outcome": "success" if ok else "failure", "reason": reason}
+            self.s.memory.end_run(state["run_id"], verdict == "success")
+        self._emit(state, "run.finished", ok=verdict == "success", verdict=verdict.value, reason=reason,
+                   steps=state.get("total_steps", 0), llm_calls=state.get("llm_calls", 0))
+        return {"outcome": verdict.value, "reason": reason}
 
 
 def read_value(name: str, element: Element | None, screen: Screen) -> str:
@@ -405,7 +442,7 @@ def read_value(name: str, element: Element | None, screen: Screen) -> str:
     return found.pop() if len(found) == 1 else ""
 
 
-def repeats_effective_step(decision: Decision, history: list[str], spots: list[str] = ()) -> bool:
+def repeats_effective_step(decision: Decision, steps: list[Step], spots: list[str] = ()) -> bool:
     """Whether ``decision`` is a tap or typing that this subtask already did with a visible effect:
     the same step as recorded, or the same control on the same page (its label may have changed)."""
     if decision.verb not in {"tap", "type"}:
@@ -415,5 +452,4 @@ def repeats_effective_step(decision: Decision, history: list[str], spots: list[s
         # with the same label (a dialog's 'Delete' confirming the page's 'Delete'); and not a Save
         # that commits text typed since the last Save
         return bool(decision.spot) and f"tap|{decision.spot}" in taps_since_typing(spots)
-    step = decision.describe() + " -> "
-    return any(line.startswith(step) and not line.endswith("-> none") for line in history)
+    return any(s.verb == "type" and s.describe() == decision.describe() and s.effective for s in steps)

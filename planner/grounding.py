@@ -8,11 +8,13 @@ model then picks from enums, so every choice it makes exists on the screen.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.planner.value_shapes import SHAPE_HINTS, SHAPES, extract
 from pocketpilot.planner.vocabulary import NAMED, NAMING, SWITCHING, VERBS
+from pocketpilot.runtime.semantic import UNRELATED_BELOW
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -43,6 +45,8 @@ EDITS = frozenset("edit change modify rename".split())
 COMMITS = frozenset("save done ok send add create confirm apply set start submit".split())
 MIN_VISIBLE_PX = 40  # a row cut off at the screen edge is a poor target
 SUGGESTED = 1.0
+SEMANTIC_WEIGHT = 4.0  # a control that means what the goal asks (cosine 0.5) weighs like one goal word
+RELATED_BELOW = UNRELATED_BELOW
 EXISTING_ITEM = 1.0  # memory's next step towards a page like the goal: a strong hint, not an order
 
 
@@ -51,6 +55,12 @@ class Candidates:
     elements: tuple[Element, ...]
     texts: tuple[str, ...]
     scores: tuple[float, ...] = ()  # per element: how well it matches the goal (word overlap and role)
+
+
+def asks_to_change(goal: str) -> bool:
+    """The goal asks to change what is there ('rename ... to', 'change the number'): only then
+    may typing replace a field's content; otherwise new text is added to it."""
+    return bool(set(_WORD.findall(goal.lower())) & EDIT_GOAL)
 
 
 def words(text: str) -> set[str]:
@@ -91,9 +101,12 @@ def ground(
     exclude_texts: frozenset[str] = frozenset(),
     after_typing: bool = False,
     app: str = "",
+    related: Callable[[Sequence[Element]], dict[int, float]] | None = None,
 ) -> Candidates:
     """The elements worth offering (best first, ids unchanged) and the texts worth typing.
-    ``after_typing``: the last step typed text, so controls that commit it rank higher."""
+    ``after_typing``: the last step typed text, so controls that commit it rank higher.
+    ``related``: each element's semantic relatedness to the goal (itself, or what it leads to);
+    a tap on a control unrelated to the goal is not offered (it could only change something else)."""
     wanted = words(goal) | set().union(*(words(v) for v in values.values())) if values else words(goal)
     wanted -= words(app)  # the open app's own name says nothing about where to go in it
     scored: list[tuple[float, int, Element]] = []
@@ -102,6 +115,7 @@ def ground(
         wanted -= set().union(*(words(m.group(1)) for m in NAMED.finditer(goal)))
     offered = [e for e in screen.elements if e.enabled and element_key(e) not in blocked
                and not _duplicate_switch(e, screen) and not screen.is_chrome(e)]  # the Home/Back bar never
+    meaning = related(offered) if related is not None else {}
     # a list item's id (alarm_item) is every row's: only what the row says tells rows apart
     named = {e.id: words(f"{e.label} {e.desc} {'' if screen.in_list(e) else e.resource_id.split('/')[-1]}")
              for e in offered}
@@ -117,6 +131,15 @@ def ground(
         carried = sum(1 for v in values.values() if v and len(v) >= 3 and v.lower() in shown)
         overlap = len(matched) + carried
         score = sum(2.0 / spread[w] ** 0.5 for w in matched) + 2.0 * carried
+        if element.id in meaning:
+            commits = bool(words(f"{element.label} {element.desc}") & COMMITS)
+            if meaning[element.id] < RELATED_BELOW and not overlap and element.id != suggested and not commits \
+                    and not element.editable and not element.scrollable and element.actionable:
+                # acting on it could only change something the goal does not name (a control that
+                # commits or confirms serves whatever form the goal fills, so it stays)
+                continue
+            # what it means, or the goal's words on it, whichever says more (never both)
+            score = max(score, SEMANTIC_WEIGHT * meaning[element.id])
         if element.editable:
             score += 1.5
         if element.actionable:

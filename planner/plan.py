@@ -20,7 +20,8 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 class SubtaskStatus(StrEnum):
     PENDING = "pending"
     RUNNING = "running"
-    DONE = "done"
+    DONE = "done"  # finished, with evidence of its effect on screen
+    UNVERIFIED = "unverified"  # finished by the executor's word, but nothing on screen showed it
     FAILED = "failed"
     SKIPPED = "skipped"
 

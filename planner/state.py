@@ -16,13 +16,15 @@ class RunState(TypedDict, total=False):
     values: dict[str, str]
     step: int
     total_steps: int
-    history: list[str]
+    history: list[str]  # the steps as lines, for prompts and logs (never parsed back)
+    steps: list[dict[str, Any]]  # the current subtask's steps as data (planner.steps.Step)
+    reports: list[dict[str, Any]]  # per subtask: status, reason, evidence seen
     pending: dict[str, Any] | None
     blocked: list[str]
     edges: list[str]  # memory edges the current subtask walked, recorded with its outcome
     spots: list[str]  # controls (page + place) the current subtask acted on with an effect
     replans: int
-    outcome: str  # "success" | "failure"
+    outcome: str  # a planner.verdict.Verdict: "success" | "unverified" | "not_done"
     reason: str
     llm_calls: int
     prompt_tokens: int

@@ -21,3 +21,7 @@ SWITCHING = re.compile(r"\b(?:turn|switch|toggle)\s+(on|off)\b|\b(enable|disable
 # (group 1: the capitalised name, or the quote that opens a quoted one).
 NAMING = frozenset("named titled entitled labelled labeled called".split())
 NAMED = re.compile(rf"\b(?:{'|'.join(sorted(NAMING))})\s+([A-Z][\w-]*(?:\s[A-Z][\w-]*)*|['\"])")
+
+# Words that join steps rather than start one ('also switch on dark mode', 'and then', 'please'):
+# a clause that opens with them is read from the first word after them.
+CONNECTIVES = frozenset("also and then please next afterwards finally plus additionally after that".split())

@@ -63,7 +63,7 @@ class LexicalBackend:
     def _answer(self, prompt: str, last: str, schema: dict[str, Any]) -> Any:
         props = schema.get("properties", {})
         priors = enum_priors(schema)
-        picked = prior_pick(schema) if "choice" in props and priors else None
+        picked = prior_pick(schema) if priors else None
         if picked is not None:
             return picked[0]  # the caller's own belief, with no model to weigh it against: its best option
         if "choice" in props:

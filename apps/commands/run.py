@@ -16,8 +16,8 @@ from pocketpilot.apps.run_records import RunRecord, runs_dir
 from pocketpilot.apps.wiring import BACKENDS, attach_energy_policy, make_backend, make_seams
 from pocketpilot.devices.events import Event
 from pocketpilot.planner.agent import Agent, RunResult, deny_all
+from pocketpilot.planner.verdict import EXIT_CODES, EXIT_STOPPED, Verdict
 
-TASK_FAILED = 3  # exit status of a run that completed without reaching its goal
 DEMO_TASK = (
     "Find Bob's phone number in Contacts, text him the address from my Notes, then set an alarm for 7:00 in Clock"
 )
@@ -107,7 +107,7 @@ def run_task(args: argparse.Namespace) -> int:
         result = agent.run(args.task, run_id=run_id)
     except KeyboardInterrupt:
         print(f"\nstopped; continue with: pocketpilot resume {run_id}", file=sys.stderr)
-        return 130
+        return EXIT_STOPPED
     finally:
         agent.close()
     return _finish(record, result, args.task)
@@ -122,7 +122,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.device == "virtual" and not args.no_memory:
         _explore_if_new(data_dir(args.data_dir) / "memory.sqlite")
     code = run_task(argparse.Namespace(**{**vars(args), "task": DEMO_TASK, "confirm": confirm}))
-    return 0 if code in (0, TASK_FAILED) else code
+    return 0 if code in EXIT_CODES.values() else code  # the job is the run; its verdict is in the summary
 
 
 def _explore_if_new(memory_path: Path) -> None:
@@ -150,24 +150,30 @@ def resume_run(args: argparse.Namespace) -> int:
 
 
 def _finish(record: RunRecord, result: RunResult, task: str) -> int:
+    """The summary: each subtask's status with the evidence seen (or why it was skipped), and an
+    exit code that is 0 only for a verified success (3: not everything done, 4: unverified)."""
     record.write_summary({"task": task, **result.to_dict()})
     record.close()
-    verdict = "success" if result.success else "failure"
-    # The agent's own task-level check; scenario replay judges by the phone's final state instead.
-    table = Table(title=f"run {result.run_id}: {verdict} (agent's check)", show_lines=False)
+    verdict = Verdict(result.verdict)
+    titles = {Verdict.SUCCESS: "success (verified on screen)", Verdict.UNVERIFIED: "unverified",
+              Verdict.NOT_DONE: "not everything done"}
+    table = Table(title=f"run {result.run_id}: {titles[verdict]}", show_lines=False)
     table.add_column("#")
     table.add_column("app")
     table.add_column("subtask")
     table.add_column("status")
+    table.add_column("evidence / why")
     if result.plan is not None:
-        for subtask, status in zip(result.plan.subtasks, result.statuses, strict=True):
-            table.add_row(str(subtask.id), subtask.app or "-", subtask.goal, status)
+        reports = result.reports or [{} for _ in result.statuses]
+        for subtask, status, report in zip(result.plan.subtasks, result.statuses, reports, strict=True):
+            seen = (report.get("evidence") or {}).get("detail") or report.get("reason", "")
+            table.add_row(str(subtask.id), subtask.app or "-", subtask.goal, status, seen)
     console = Console(highlight=False)
     console.print(table)
-    console.print(f"reason: {result.reason}")
+    console.print(f"verdict: {verdict.value} (exit {EXIT_CODES[verdict]})")
     console.print(f"steps: {result.steps}  llm calls: {result.llm_calls}  prompt tokens: {result.prompt_tokens}  "
                   f"seconds: {result.seconds:.1f}")
     if result.values:
         console.print("values: " + ", ".join(f"{k}={v!r}" for k, v in result.values.items()))
     console.print(f"run record: {record.directory}", soft_wrap=True)
-    return 0 if result.success else TASK_FAILED
+    return EXIT_CODES[verdict]

@@ -129,7 +129,10 @@ def run_scenario(scenario: Scenario, config: ReplayConfig) -> ScenarioResult:
 
                 base = explored_db(scenario.variant) if config.memory == "explore" else Path(config.memory)
                 memory = GraphMemory(memory_copy(base, Path(tmp)))
-            seams = Seams(backend=backend, device=phone, memory=memory, policy=scenario.sensitive.to_policy(),
+            from pocketpilot.apps.wiring import default_meaning
+
+            seams = Seams(backend=backend, device=phone, memory=memory, meaning=default_meaning(),
+                          policy=scenario.sensitive.to_policy(),
                           budget=scenario.budget.to_budget(), on_event=EventCollector())
             approve = scenario.sensitive.answer == "approve"
             agent = Agent(seams, Path(tmp) / "checkpoints.sqlite", confirm=lambda request: approve)

@@ -166,7 +166,7 @@ def test_unparseable_executor_reply_becomes_a_skipped_step():
 
     phone = VirtualPhone()
     decision = decide(CutOffBackend(), "executor-1", goal="open the first note", screen=phone.observe(),
-                      values={}, history=[])
+                      values={}, steps=[])
     assert decision.verb == "skip" and "unparseable" in decision.label
 
 

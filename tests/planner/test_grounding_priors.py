@@ -10,6 +10,7 @@ from pocketpilot.devices.virtual import VirtualPhone
 from pocketpilot.planner.evidence import missing_evidence, required_texts
 from pocketpilot.planner.executor import PRIOR_WEIGHT, UNLIKELY, Option, decision_schema, options
 from pocketpilot.planner.grounding import ground, literals, text_affinity, time_parts
+from pocketpilot.planner.steps import Effect, Step
 from pocketpilot.runtime.grammar import PRIOR_KEY, enum_priors, without_priors
 
 
@@ -86,8 +87,9 @@ def test_required_texts_and_missing_evidence():
     assert required_texts("Create a contact named Plumber with the number", {"phone": "+1 555"}) == [
         "Plumber", "+1 555"]
     screen = _open("Settings", "Display")
-    assert "still off" in missing_evidence("Turn on the dark theme", {}, screen, ["tap 'Display' -> page"])
-    assert missing_evidence("Turn off the dark theme", {}, screen, ["tap 'Display' -> page"]) is None
+    opened = [Step("tap", "Display", effect=Effect.PAGE)]
+    assert "still off" in missing_evidence("Turn on the dark theme", {}, screen, opened)
+    assert missing_evidence("Turn off the dark theme", {}, screen, opened) is None
 
 
 def test_the_prior_travels_in_the_schema_and_stays_out_of_the_grammar():
@@ -112,7 +114,7 @@ def test_typing_that_nothing_ties_to_the_field_ranks_below_the_goal_named_item()
 
     # the executor as it runs, with the prior's argmax deciding: the new text is no search term
     decision = decide(LexicalBackend(), "t", goal="Change my Parking note to 'Level 2, spot B7'",
-                      screen=_open("Notes"), values={}, history=[], app="Notes")
+                      screen=_open("Notes"), values={}, steps=[], app="Notes")
     assert (decision.verb, decision.label) == ("tap", "Parking · Level 3, spot C14")
     choices = _options(_open("Notes"), "Change my Parking note to 'Level 2, spot B7'", app="Notes",
                        typed=frozenset({"Parking"}))
@@ -174,7 +176,9 @@ def test_every_text_a_field_here_fits_is_typed_before_the_form_is_committed():
     phone.act(TypeText("Run", element=label.id))
     # the label is in, but the hour and minute are not: Save would store the wrong time
     decision = decide(LexicalBackend(), "t", goal="set a 5:30 AM alarm labelled Run", screen=phone.observe(),
-                      values={}, history=["tap 'Add alarm' -> page", "type 'Label' 'Run' -> content"], app="Clock")
+                      values={}, app="Clock",
+                      steps=[Step("tap", "Add alarm", effect=Effect.PAGE),
+                             Step("type", "Label", "Run", effect=Effect.CONTENT)])
     assert decision.verb == "type" and (decision.label, decision.text) in {("Hour", "5"), ("Minute", "30")}
 
 

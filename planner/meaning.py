@@ -1,0 +1,44 @@
+"""How related a text on the phone (a control's label, a page, an app) is to a goal.
+
+The semantic matcher decides ('power saving mode' meets 'Battery Saver', 'wake me up' meets
+'Alarm'); a content word the goal shares with the text is a floor, since a label the goal names
+is related whatever an embedding says. One threshold, calibrated on the tuning split by the
+matcher's own measurement, says what counts as unrelated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pocketpilot.planner.grounding import words
+from pocketpilot.runtime.semantic import UNRELATED_BELOW, HashingEmbedder, SemanticMatcher
+
+SHARED_WORD = 0.6  # a goal word on the text itself: related, and about as sure as a close paraphrase
+
+
+class Meaning:
+    def __init__(self, matcher: SemanticMatcher | None = None) -> None:
+        self.matcher = matcher or SemanticMatcher(HashingEmbedder())
+        self.threshold = UNRELATED_BELOW
+
+    def scores(self, goal: str, texts: Sequence[str]) -> list[float]:
+        """One relatedness per text, in [-1, 1]; empty texts are unrelated."""
+        texts = list(texts)
+        present = [t for t in texts if t.strip()]
+        cosine = dict(zip(present, self.matcher.similarity(goal, present), strict=True)) if present else {}
+        wanted = words(goal)
+        return [max(cosine.get(t, -1.0), SHARED_WORD if wanted & words(t) else -1.0) if t.strip() else -1.0
+                for t in texts]
+
+    def cosines(self, goal: str, texts: Sequence[str]) -> list[float]:
+        """The embedding's relatedness alone, for weighing against word overlap (not adding to it)."""
+        texts = list(texts)
+        present = [t for t in texts if t.strip()]
+        cosine = dict(zip(present, self.matcher.similarity(goal, present), strict=True)) if present else {}
+        return [cosine.get(t, -1.0) for t in texts]
+
+    def score(self, goal: str, text: str) -> float:
+        return self.scores(goal, [text])[0]
+
+    def related(self, goal: str, text: str) -> bool:
+        return self.score(goal, text) >= self.threshold

@@ -1,0 +1,145 @@
+"""Verdicts from evidence: a subtask is done only when the screen shows the goal's effect.
+
+Each rule states a principle that holds in any app: a value of the asked kind was read; a switch
+or box the subtask flipped, and that the goal names, is in the asked state; the texts the goal
+carries (quoted, handed in, its times and numbers) are shown committed, outside any input box; a
+delete the goal asked for went through and the item is gone. When no rule sees the effect, the
+verdict is ``unverified``, never success. The task's verdict combines its subtasks'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pocketpilot.devices.screen import Screen
+from pocketpilot.planner.evidence import handed_in_and_typed_before, required_texts
+from pocketpilot.planner.grounding import element_spot, entered, literals, time_parts
+from pocketpilot.planner.meaning import Meaning
+from pocketpilot.planner.plan import SubtaskStatus
+from pocketpilot.planner.safety import Sensitive, categories, classify
+from pocketpilot.planner.steps import Step, typing_uncommitted
+from pocketpilot.planner.value_shapes import extract, shape_of
+from pocketpilot.planner.vocabulary import SWITCHING
+
+
+class Verdict(StrEnum):
+    SUCCESS = "success"  # every subtask done, each with evidence seen on screen
+    UNVERIFIED = "unverified"  # everything ran, but some subtask's effect was never seen
+    NOT_DONE = "not_done"  # some subtask failed, was denied or was skipped
+
+
+# Documented exit codes of `pocketpilot run` / `resume` (README): 0 only for a verified success.
+EXIT_CODES = {Verdict.SUCCESS: 0, Verdict.NOT_DONE: 3, Verdict.UNVERIFIED: 4}
+EXIT_STOPPED = 130  # stopped by the user (Ctrl-C); `pocketpilot resume RUN_ID` continues
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str  # read | switch | shown | removed
+    detail: str
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "detail": self.detail}
+
+
+_OFF = re.compile(r"\b(?:off|disable|deactivate|uncheck|untick|unstar|unmark|mute)\b", re.I)
+
+
+def subtask_evidence(goal: str, *, outputs: Sequence[str], values: dict[str, str], inputs: dict[str, str],
+                     screen: Screen, steps: Sequence[Step], meaning: Meaning) -> Evidence | None:
+    """What on this screen (and in what the subtask did) shows ``goal`` done; None when nothing does."""
+    if outputs:
+        return _read(outputs, values)
+    if typing_uncommitted(steps):
+        return None  # typed, never saved or sent: whatever the box shows is not done
+    return (_flipped(goal, screen, steps, meaning) or _removed(goal, screen, steps)
+            or _shown(goal, inputs, screen, steps))
+
+
+def _read(outputs: Sequence[str], values: dict[str, str]) -> Evidence | None:
+    read = []
+    for name in outputs:
+        value = values.get(name, "")
+        shape = shape_of(name)
+        if not value or (shape is not None and extract(shape, value) is None):
+            return None
+        read.append(f"{name}={value!r}")
+    return Evidence("read", ", ".join(read))
+
+
+def _flipped(goal: str, screen: Screen, steps: Sequence[Step], meaning: Meaning) -> Evidence | None:
+    """A checkable control this subtask tapped, that the goal names, in the state the goal asks."""
+    tapped = {s.label for s in steps if s.verb == "tap" and s.effective}
+    spots = {s.spot for s in steps if s.verb == "tap" and s.effective and s.spot}
+    want_on = not _OFF.search(goal)
+    switch = SWITCHING.search(goal)
+    if switch is not None:
+        want_on = (switch.group(1) or switch.group(2)).lower() in {"on", "enable"}
+    for element in screen.elements:
+        if not element.checkable:
+            continue
+        name = element.label or element.desc or _row_label(element, screen)
+        touched = f"{screen.package}|{element_spot(element, screen)}" in spots or any(
+            t and (t == name or t in name or name in t) for t in tapped)
+        if not name or not touched:
+            continue
+        if meaning.related(goal, name) and element.checked == want_on:
+            return Evidence("switch", f"{name!r} is {'on' if want_on else 'off'}")
+    return None
+
+
+def _row_label(element, screen: Screen) -> str:
+    """An unlabelled switch or box is named by the text in its row."""
+    _, y = element.bounds.center
+    return " ".join(e.label for e in screen.elements if e is not element and e.label and not e.checkable
+                    and e.bounds.top <= y <= e.bounds.bottom)
+
+
+def _removed(goal: str, screen: Screen, steps: Sequence[Step]) -> Evidence | None:
+    """The delete the goal asked for went through, and what was opened or pressed for it is gone."""
+    if Sensitive.DELETE not in categories(goal):
+        return None
+    deletes = [i for i, s in enumerate(steps)
+               if s.verb == "tap" and s.effective and classify(s.label) is Sensitive.DELETE]
+    if not deletes:
+        return None
+    shown = " ".join(f"{e.label} {e.text}" for e in screen.elements).lower()
+    before = [s.label for s in steps[: deletes[0]] if s.verb in {"tap", "long_press"} and s.label
+              and classify(s.label) is None]
+    gone = [label for label in before if label.lower() not in shown]
+    return Evidence("removed", f"{gone[-1]!r} is no longer shown after {steps[deletes[-1]].label!r}") if gone else None
+
+
+def _goal_texts(goal: str, inputs: dict[str, str]) -> list[str]:
+    """What the goal carries that its effect must show: quoted and named texts, values handed in,
+    and its times and numbers."""
+    texts = list(required_texts(goal, inputs))
+    for literal in literals(goal):
+        if (time_parts(literal) or literal.strip().isdigit()) and literal not in texts:
+            texts.append(literal)
+    return texts
+
+
+def _shown(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[Step]) -> Evidence | None:
+    """Every text the goal carries is on screen outside input boxes, after the subtask acted."""
+    texts = _goal_texts(goal, inputs)
+    if not texts or not any(s.effective for s in steps):
+        return None
+    committed = [f"{e.label} {e.text} {e.desc}" for e in screen.elements if not e.editable]
+    for text in texts:
+        if handed_in_and_typed_before(text, inputs, steps):
+            continue  # a number typed into the recipient box that opened this chat: it chose the chat
+        if not entered(text, committed) and not any(text.lower() in c.lower() for c in committed):
+            return None
+    return Evidence("shown", ", ".join(repr(t) for t in texts) + " shown")
+
+
+def task_verdict(statuses: Sequence[str]) -> Verdict:
+    if all(s == SubtaskStatus.DONE for s in statuses):
+        return Verdict.SUCCESS
+    if all(s in {SubtaskStatus.DONE, SubtaskStatus.UNVERIFIED} for s in statuses):
+        return Verdict.UNVERIFIED
+    return Verdict.NOT_DONE
