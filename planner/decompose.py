@@ -46,22 +46,41 @@ def decompose(
     *,
     memory_hint: str = "",
     router: Router | None = None,
+    free_form: bool = False,
     on_call: Callable[[object], None] | None = None,
 ) -> Plan:
-    """Ask the model for a plan, retry once with the validation error (an unparseable reply is
-    not retried: at temperature 0 it would come back the same), then fall back to clauses.
+    """The task's steps, each a span of the task, each routed to an installed app by the model's
+    choice weighed by how well each app's explored pages match it (``router``); the prior gate
+    answers the sure ones without a call. Every plan made this way is valid by construction.
 
-    In the fallback, a clause that names no app goes to the model's choice among the installed
-    apps, weighed by how well each app's explored pages match the clause (``router``).
+    ``free_form``: first ask the model for a whole plan as JSON (for a model strong enough to
+    write one; SmolLM2-135M's was unusable in 58 of 60 runs, and a discarded call costs most
+    of a run's time, so it is off by default).
     """
     if not task.split():
         raise PlanInvalid("the task is empty; say what to do, e.g. pocketpilot run \"turn on Bluetooth\"")
+    notes: list[str] = []
+    if free_form:
+        plan = _free_form_plan(backend, task, apps, memory_hint, notes, on_call)
+        if plan is not None:
+            return plan
+
+    def route(clause: str) -> str:
+        return choose_app(backend, clause, apps, on_call, router=router)
+
+    routed = decompose_by_clauses(task, apps, choose_app=route)
+    return Plan(routed.subtasks, source="routed", notes=tuple(notes))
+
+
+def _free_form_plan(backend: Backend, task: str, apps: list[str], memory_hint: str, notes: list[str],
+                    on_call: Callable[[object], None] | None) -> Plan | None:
+    """The model's own JSON plan, retried once with the validation error (an unparseable reply is
+    not retried: at temperature 0 it would come back the same); None when it breaks the contract."""
     messages = [
         Message("system", template("planner")),
         Message("user", render("planner_user", apps=", ".join(apps), task=task,
                                memory=f"Known pages: {memory_hint}\n" if memory_hint else "")),
     ]
-    notes: list[str] = []
     for attempt in range(2):
         try:
             completion = backend.complete(PROGRAM, messages, schema=plan_schema(apps), max_tokens=240,
@@ -80,11 +99,7 @@ def decompose(
             notes.append(f"model plan rejected: {exc}")
             messages = [*messages, Message("assistant", completion.text),
                         Message("user", f"That plan is invalid: {exc}. Reply with a corrected plan.")]
-    def route(clause: str) -> str:
-        return choose_app(backend, clause, apps, on_call, router=router)
-
-    fallback = decompose_by_clauses(task, apps, choose_app=route)
-    return Plan(fallback.subtasks, source="fallback", notes=tuple(notes))
+    return None
 
 
 ROUTE_PRIOR = 10.0  # logits per unit of cosine: a page match 0.2 better leads by the gate's 2 logits

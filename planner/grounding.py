@@ -45,7 +45,8 @@ EDITS = frozenset("edit change modify rename".split())
 COMMITS = frozenset("save done ok send add create confirm apply set start submit".split())
 MIN_VISIBLE_PX = 40  # a row cut off at the screen edge is a poor target
 SUGGESTED = 1.0
-SEMANTIC_WEIGHT = 4.0  # a control that means what the goal asks (cosine 0.5) weighs like one goal word
+SEMANTIC_WEIGHT = 4.0  # relatedness above the unrelated level: +0.5 cosine weighs like one goal word
+ROLE_RELATED_SPAN = 0.3  # how much above the unrelated level a create/edit control must be to count fully
 RELATED_BELOW = UNRELATED_BELOW
 EXISTING_ITEM = 1.0  # memory's next step towards a page like the goal: a strong hint, not an order
 
@@ -139,7 +140,7 @@ def ground(
                 # commits or confirms serves whatever form the goal fills, so it stays)
                 continue
             # what it means, or the goal's words on it, whichever says more (never both)
-            score = max(score, SEMANTIC_WEIGHT * meaning[element.id])
+            score = max(score, SEMANTIC_WEIGHT * max(0.0, meaning[element.id] - RELATED_BELOW))
         if element.editable:
             score += 1.5
         if element.actionable:
@@ -148,7 +149,11 @@ def ground(
             score += 0.25 if overlap else -1.0  # plain text is only worth it when it matches
         if element.id == suggested:
             score += SUGGESTED
-        score += _role_bonus(element, goal, after_typing)
+        # a control that creates or edits serves the goal only as far as what it creates relates
+        # to it: 'Add alarm' for 'set an alarm', hardly for 'start a timer'
+        fit = 1.0 if overlap or element.id not in meaning else min(1.0, max(0.0, (
+            meaning[element.id] - RELATED_BELOW) / ROLE_RELATED_SPAN))
+        score += _role_bonus(element, goal, after_typing, fit)
         if creating and not overlap and listed:
             score -= EXISTING_ITEM  # a goal that makes something new rarely opens what is already there
         scored.append((score, -element.id, element))
@@ -244,16 +249,16 @@ def _stems(text: str) -> set[str]:
     return {w[:4] for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
-def _role_bonus(element: Element, goal: str, after_typing: bool) -> float:
+def _role_bonus(element: Element, goal: str, after_typing: bool, fit: float = 1.0) -> float:
     name = {w for w in _WORD.findall(f"{element.label} {element.desc}".lower())} | (
         {"+"} if element.label.strip() == "+" else set())
     bonus = 0.0
     if element.actionable and not element.editable:
         first = goal.split()[0].lower() if goal.split() else ""
         if first in CREATE_GOAL and name & CREATES:
-            bonus += 1.5
+            bonus += 1.5 * fit
         if first in EDIT_GOAL and name & EDITS:
-            bonus += 1.5  # 'change Victor's email': an Edit control opens the form
+            bonus += 1.5 * fit  # 'change Victor's email': an Edit control opens the form
         if after_typing and name & COMMITS:
             bonus += 2.0
         if element.checkable and SWITCHING.search(goal):

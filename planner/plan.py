@@ -60,7 +60,7 @@ class Subtask:
 @dataclass(frozen=True)
 class Plan:
     subtasks: tuple[Subtask, ...]
-    source: str = "model"  # "model" | "fallback" | "replan"
+    source: str = "model"  # "routed" (spans routed by model + exploration) | "model" | "monolithic"
     notes: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict:

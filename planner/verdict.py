@@ -115,10 +115,10 @@ def _removed(goal: str, screen: Screen, steps: Sequence[Step]) -> Evidence | Non
 
 def _goal_texts(goal: str, inputs: dict[str, str]) -> list[str]:
     """What the goal carries that its effect must show: quoted and named texts, values handed in,
-    and its times and numbers."""
+    and its times (a bare number is on too many screens to show anything)."""
     texts = list(required_texts(goal, inputs))
     for literal in literals(goal):
-        if (time_parts(literal) or literal.strip().isdigit()) and literal not in texts:
+        if time_parts(literal) and literal not in texts:
             texts.append(literal)
     return texts
 

@@ -34,7 +34,7 @@ def test_valid_model_plan_is_taken_as_is():
         {"app": "Weather", "goal": "read tomorrow's high", "inputs": [], "outputs": ["high"], "check": "shown"},
         {"app": "inbox", "goal": "mail Ann the high", "inputs": ["high"], "outputs": [], "check": "sent"},
     ]}
-    plan = decompose(CannedBackend(reply), "Mail Ann tomorrow's high", APPS)
+    plan = decompose(CannedBackend(reply), "Mail Ann tomorrow's high", APPS, free_form=True)
     assert plan.source == "model"
     assert [s.app for s in plan.subtasks] == ["Weather", "Inbox"]
     assert plan.subtasks[1].inputs == ("high",)
@@ -44,14 +44,14 @@ def test_invalid_plan_is_retried_with_the_reason():
     bad = {"subtasks": [{"app": "Mail", "goal": "send it", "inputs": ["x"], "outputs": [], "check": ""}]}
     good = {"subtasks": [{"app": "Timer", "goal": "start a 5 minute timer", "inputs": [], "outputs": [], "check": ""}]}
     backend = CannedBackend(bad, good)
-    plan = decompose(backend, "start a 5 minute timer", APPS)
+    plan = decompose(backend, "start a 5 minute timer", APPS, free_form=True)
     assert plan.source == "model-retry"
     assert "not installed" in backend.prompts[-1]
 
 
 def test_model_that_cannot_plan_falls_back_to_clauses():
-    plan = decompose(LexicalBackend(), "Check the forecast in Weather, then add flour to Pantry", APPS)
-    assert plan.source == "fallback"
+    plan = decompose(LexicalBackend(), "Check the forecast in Weather, then add flour to Pantry", APPS, free_form=True)
+    assert plan.source == "routed"
     assert [(s.app, s.goal) for s in plan.subtasks] == [
         ("Weather", "Check the forecast in Weather"),
         ("Pantry", "add flour to Pantry"),
@@ -154,8 +154,9 @@ class CutOffBackend:
 
 
 def test_unparseable_model_output_is_noted_and_planning_goes_on():
-    plan = decompose(CutOffBackend(), "Check the forecast in Weather, then add flour to Pantry", APPS)
-    assert plan.source == "fallback"
+    plan = decompose(CutOffBackend(), "Check the forecast in Weather, then add flour to Pantry", APPS,
+                     free_form=True)
+    assert plan.source == "routed"
     assert [s.app for s in plan.subtasks] == ["Weather", "Pantry"]
     assert all("unparseable" in note for note in plan.notes)
 
@@ -177,3 +178,25 @@ def test_copying_into_another_app_reads_first_then_writes():
         ("Inbox", "find the latest message from Ann", (), ("latest_message",)),
         ("Notes", "write a note titled Ann", ("latest_message",), ()),
     ]
+
+
+def test_by_default_no_planning_call_is_paid_for_and_thrown_away():
+    class Counting(LexicalBackend):
+        def __init__(self) -> None:
+            super().__init__()
+            self.programs: list[str] = []
+
+        def complete(self, program, messages, **kwargs):
+            self.programs.append(program)
+            return super().complete(program, messages, **kwargs)
+
+    backend = Counting()
+    plan = decompose(backend, "Check the forecast in Weather, then add flour to Pantry", APPS)
+    assert "planner" not in backend.programs and plan.source == "routed"
+
+
+def test_an_empty_task_is_refused_with_a_clear_line():
+    from pocketpilot.planner.errors import PlanInvalid
+
+    with pytest.raises(PlanInvalid, match="the task is empty"):
+        decompose(LexicalBackend(), "   ", APPS)

@@ -53,7 +53,7 @@ def test_an_alarm_and_dnd_change_no_contact_or_calendar_event(tmp_path, explored
 
 def test_reading_an_item_from_a_note_does_not_type_over_its_body(tmp_path):
     notes = [{"title": "To-do", "body": "buy milk, call the plumber, book flights"}]
-    before, result, after = run(tmp_path, "Find the second item in my To-do note", state={"notes": notes})
+    before, _result, after = run(tmp_path, "Find the second item in my To-do note", state={"notes": notes})
     assert [n["body"] for n in after["notes"]] == [n["body"] for n in before["notes"]]
 
 
@@ -70,7 +70,7 @@ def test_demo_without_a_terminal_skips_the_denied_send_and_still_sets_the_alarm(
 
 
 def test_a_success_is_claimed_only_with_evidence_on_screen(tmp_path):
-    before, result, after = run(tmp_path, "Turn on Bluetooth")
+    _before, result, after = run(tmp_path, "Turn on Bluetooth")
     assert result.success and after["settings"]["bluetooth"]
     (report,) = result.reports
     assert report["evidence"]["kind"] == "switch" and "Bluetooth" in report["evidence"]["detail"]
