@@ -46,11 +46,12 @@ class RunResult:
     history: list[str] = field(default_factory=list)
     verdict: str = "not_done"  # a Verdict; ``success`` is True only for a verified success
     reports: list[dict[str, Any]] = field(default_factory=list)  # per subtask: status, reason, evidence
+    deciders: dict[str, int] = field(default_factory=dict)  # steps per decider (model, prior, memory, ...)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id, "success": self.success, "verdict": self.verdict, "reason": self.reason,
-            "reports": self.reports,
+            "reports": self.reports, "deciders": self.deciders,
             "plan": self.plan.to_dict() if self.plan else None, "statuses": self.statuses, "values": self.values,
             "steps": self.steps, "llm_calls": self.llm_calls, "prompt_tokens": self.prompt_tokens,
             "seconds": self.seconds,
@@ -110,6 +111,7 @@ class Agent:
         return RunResult(
             run_id=run_id, success=values.get("outcome") == "success", reason=values.get("reason", ""),
             verdict=values.get("outcome", "not_done"), reports=list(values.get("reports") or []),
+            deciders=dict(values.get("deciders") or {}),
             plan=plan, statuses=list(values.get("statuses", [])), values=dict(values.get("values", {})),
             steps=values.get("total_steps", 0), llm_calls=values.get("llm_calls", 0),
             prompt_tokens=values.get("prompt_tokens", 0), seconds=round(seconds, 3),

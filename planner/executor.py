@@ -7,7 +7,7 @@ calling the model; otherwise the model picks under a schema whose enums are the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pocketpilot.devices.screen import Element, Screen
@@ -50,7 +50,7 @@ class Decision:
     verb: str
     element: int = 0
     text: str = ""
-    source: str = "model"  # "model" | "memory"
+    source: str = "model"  # "model" | "prior" (the gate) | "memory" | "reflection" | "stuck"
     key: str = ""  # element_key of the target, to find it again after a resume
     label: str = ""
     spot: str = ""  # app + where the element sits (class, id, bounds): the same control, whatever it says
@@ -285,7 +285,8 @@ def decide(
                         related=related if meaning is not None else None)
     if meaning is not None and not anything_took_effect(steps) and not _worth_acting_on(candidates, reading):
         where = f" in {app}" if app else ""
-        return Decision("stuck", label=f"could not find how to {goal!r}{where}; nothing on this screen or in memory "
+        return Decision("stuck", source="stuck",
+                        label=f"could not find how to {goal!r}{where}; nothing on this screen or in memory "
                         f"relates to it (try: pocketpilot explore {app or 'APP'})")
     suggestion = _memory_suggestion(hints, screen, blocked, candidates.texts)
     if suggestion is not None and not any(s.describe() == suggestion.describe() for s in steps):
@@ -337,7 +338,9 @@ def decide(
         return Decision("skip", label=f"model output unparseable ({exc.detail})")
     if on_call is not None:
         on_call(completion)
-    return decision_from_choice(completion.parsed, choices, candidates, screen)
+    decision = decision_from_choice(completion.parsed, choices, candidates, screen)
+    # who decided: the model, or the prior gate answering for it where grounding was sure
+    return replace(decision, source="prior" if completion.answered_by != "model" else "model")
 
 
 def decision_from_choice(parsed: dict, choices: list[Option], candidates: Candidates,

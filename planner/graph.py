@@ -296,7 +296,10 @@ class _Nodes:
         step = Step(decision.verb, decision.label, decision.text, effect, note=note, category=category,
                     source=decision.source, spot=decision.spot)
         spots = [f"{decision.verb}|{decision.spot}"] if decision.spot and step.effective else []
+        deciders = dict(state.get("deciders") or {})
+        deciders[decision.source or "model"] = deciders.get(decision.source or "model", 0) + 1
         return {"pending": None, "step": state.get("step", 0) + 1, "total_steps": state.get("total_steps", 0) + 1,
+                "deciders": deciders,
                 "spots": [*state.get("spots", []), *spots], **self._history_with(state, step),
                 "blocked": [*state.get("blocked", []), *blocked]}
 

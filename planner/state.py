@@ -24,6 +24,7 @@ class RunState(TypedDict, total=False):
     edges: list[str]  # memory edges the current subtask walked, recorded with its outcome
     spots: list[str]  # controls (page + place) the current subtask acted on with an effect
     replans: int
+    deciders: dict[str, int]  # steps per decider: model, prior (the gate), memory, reflection
     outcome: str  # a planner.verdict.Verdict: "success" | "unverified" | "not_done"
     reason: str
     llm_calls: int
