@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,14 +52,20 @@ class SemanticMatcher:
         self._cache: OrderedDict[str, numpy.ndarray] = OrderedDict()
         self._hits = 0
         self._misses = 0
+        self._lock = threading.Lock()  # planner nodes may ask from several threads
 
     def cache_info(self) -> CacheInfo:
         return CacheInfo(self._hits, self._misses, len(self._cache), self.cache_size)
 
     def vectors(self, texts: Sequence[str]) -> numpy.ndarray:
         """One row per text; only texts not in the cache reach the embedder, in one batch."""
+        with self._lock:
+            return self._vectors(texts)
+
+    def _vectors(self, texts: Sequence[str]) -> numpy.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        fresh = dict(zip(missing, self.embedder.embed(missing), strict=True)) if missing else {}
+        # copies, so a cached row does not keep the embedder's whole batch alive
+        fresh = {t: v.copy() for t, v in zip(missing, self.embedder.embed(missing), strict=True)} if missing else {}
         self._misses += len(missing)
         self._hits += len(texts) - len(missing)
         rows = []
@@ -68,7 +75,6 @@ class SemanticMatcher:
                 vector = self._cache[text]
                 self._cache.move_to_end(text)
             else:
-                vector.setflags(write=False)  # shared with callers through the cache
                 self._cache[text] = vector
             rows.append(vector)
         while len(self._cache) > self.cache_size:
