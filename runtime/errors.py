@@ -86,3 +86,16 @@ class ProviderError(BackendError):
 
 class OCRError(BackendError):
     """Screen OCR failed: its models are missing or the image is unreadable."""
+
+
+class EmbeddingModelError(BackendError):
+    """The sentence-embedding model's files are missing or cannot be run."""
+
+    def __init__(self, path: Path | str, reason: str, remedy: str) -> None:
+        super().__init__(f"{reason}: {path}; {remedy}")
+        self.path = str(path)
+        self.reason = reason
+
+
+class LabelledSetError(BackendError):
+    """A labelled set for measuring a matcher is missing or malformed."""
