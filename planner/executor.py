@@ -31,6 +31,7 @@ from pocketpilot.planner.prompts import render, template
 from pocketpilot.planner.safety import categories, classify
 from pocketpilot.planner.steps import Effect, Step, anything_took_effect, done_allowed, last_effective
 from pocketpilot.planner.value_shapes import extract
+from pocketpilot.planner.verdict import subtask_evidence
 from pocketpilot.runtime.backend import Backend, Completion, Message
 from pocketpilot.runtime.errors import OutputParseError
 from pocketpilot.runtime.grammar import PRIOR_KEY
@@ -293,7 +294,12 @@ def decide(
         return suggestion  # memory leads; an action it already took here is left to the model
     hint_text = hints.render() if hints is not None and hasattr(hints, "render") else ""
     hint_text = hint_text[:MEMORY_HINT_CHARS]  # a hint, not a second screen: prefill is the cost
-    finish_likely = _did_what_goal_names(steps, goal) and missing_evidence(goal, values, screen, steps) is None
+    # the screen already shows the goal's effect (the evidence a verdict needs), or the last step
+    # did what the goal names: finishing is likely, acting again less so
+    seen = meaning is not None and not reading and subtask_evidence(
+        goal, outputs=(), values=values, inputs=values, screen=screen, steps=steps, meaning=meaning) is not None
+    finish_likely = (seen or _did_what_goal_names(steps, goal)) \
+        and missing_evidence(goal, values, screen, steps) is None
     tapped = taps_since_typing(spots)
     used = {e.id for e in candidates.elements if f"tap|{screen.package}|{element_spot(e, screen)}" in tapped}
     typed = {t for t in candidates.texts if there(t)}

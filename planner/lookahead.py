@@ -17,7 +17,7 @@ from pocketpilot.memory.store import MemoryStore
 from pocketpilot.planner.meaning import Meaning
 
 DEPTH = 3  # pages looked ahead through remembered edges
-DECAY = 0.9  # a page one step further counts this much of what it offers
+DECAY = 0.75  # a page one step further counts this much of what it offers
 MATCH = 0.8  # how surely a remembered control must be the one on screen
 
 
@@ -43,7 +43,8 @@ def relevance(goal: str, screen: Screen, elements: Sequence[Element], meaning: M
     out = {e.id: Relevance(own[e.id], text) for e, text in zip(elements, texts, strict=True)}
     if memory is None:
         return out
-    ahead = _page_offers(goal, memory, meaning, screen.package)
+    here = {control_text(e) for e in screen.elements} | {e.label for e in screen.elements}
+    ahead = _page_offers(goal, memory, meaning, screen.package, exclude=here, current=screen.signature)
     for edge in _edges_from(memory, screen):
         if edge.locator is None or edge.kind not in {"tap", "long_press"}:
             continue
@@ -60,17 +61,21 @@ def _edges_from(memory: MemoryStore, screen: Screen):
     return [e for e in memory.app_edges(screen.package) if e.source == screen.signature]
 
 
-def _page_offers(goal: str, memory: MemoryStore, meaning: Meaning, app: str) -> dict[str, Relevance]:
-    """Per page of ``app``: the best relatedness of a control on it or a few pages behind it."""
+def _page_offers(goal: str, memory: MemoryStore, meaning: Meaning, app: str,
+                 exclude: set[str], current: str) -> dict[str, Relevance]:
+    """Per page of ``app``: the best relatedness of a control on it or a few pages behind it,
+    among controls not on the current screen (a tab bar every page shows leads nowhere new),
+    never through the current page (every page's 'Navigate up' leads back to it)."""
     pages = {p.signature: p for p in memory.app_pages(app)}
     best: dict[str, Relevance] = {}
     for signature, page in pages.items():
-        labels = [e.label for e in page.elements if e.label]
+        labels = [e.label for e in page.elements if e.label and e.label not in exclude]
         if labels:
             scores = meaning.cosines(goal, labels)
             i = max(range(len(labels)), key=scores.__getitem__)
             best[signature] = Relevance(scores[i], labels[i])
-    edges = [e for e in memory.app_edges(app) if e.target in pages and e.source != e.target]
+    edges = [e for e in memory.app_edges(app) if e.target in pages and e.source != e.target
+             and current not in {e.source, e.target}]
     for _ in range(DEPTH - 1):
         for edge in edges:
             behind = best.get(edge.target)
