@@ -19,6 +19,7 @@ from .conftest import CATEGORY_DIRS, PUBLIC
 CATEGORIES = {"atomic", "concatenation", "context_transition", "deep_dive"}
 
 ORIGINAL = load_scenarios(CATEGORY_DIRS)
+SUITES = ORIGINAL + load_scenarios([PUBLIC])
 FAMILIES = ("AndroidWorld", "AndroidLab", "LlamaTouch", "Mobile-Eval-E", "DroidTask")
 APP_NAMES = [cls.label for cls in APP_TYPES if cls.label and cls.label != "Launcher"]
 
@@ -47,8 +48,8 @@ def test_in_split_keeps_one_half_or_all():
     assert all(split_of(s.id) == Split.TUNING for s in tuning)
 
 
-@pytest.mark.parametrize("scenario", ORIGINAL, ids=[s.id for s in ORIGINAL])
-def test_every_original_scenario_has_three_paraphrases_that_name_no_app(scenario):
+@pytest.mark.parametrize("scenario", SUITES, ids=[s.id for s in SUITES])
+def test_every_scenario_has_three_paraphrases_that_name_no_app(scenario):
     assert len(scenario.paraphrases) >= 3
     for text in scenario.paraphrases:
         named = [app for app in APP_NAMES if re.search(rf"\b{app}\b", text)]
@@ -56,10 +57,10 @@ def test_every_original_scenario_has_three_paraphrases_that_name_no_app(scenario
 
 
 def test_paraphrases_are_not_the_canonical_task_in_lower_case():
-    lowered = sum(p.lower() == s.task.lower() for s in ORIGINAL for p in s.paraphrases)
+    lowered = sum(p.lower() == s.task.lower() for s in SUITES for p in s.paraphrases)
     assert lowered == 0
     # written the way people type: mostly lower case at the start
-    assert sum(p[:1].islower() for s in ORIGINAL for p in s.paraphrases) >= 0.8 * 3 * len(ORIGINAL)
+    assert sum(p[:1].islower() for s in SUITES for p in s.paraphrases) >= 0.8 * 3 * len(SUITES)
 
 
 def test_trials_expand_each_scenario_into_its_wordings_and_variants():
