@@ -11,8 +11,13 @@ from rich.console import Console
 from rich.table import Table
 
 from pocketpilot.apps.scenarios.format import ScenarioError, load_scenarios
-from pocketpilot.apps.scenarios.replay import BACKENDS, MODES, ReplayConfig, run_all, summarize
+from pocketpilot.apps.scenarios.replay import BACKENDS, MODES, ReplayConfig, run_all
+from pocketpilot.apps.scenarios.suite import Split, Wording, in_split, trials
+from pocketpilot.apps.scenarios.summary import summarize
 from pocketpilot.runtime.prior_gate import DEFAULT_GATE
+
+SPLITS = (*(s.value for s in Split), "all")
+WORDINGS = tuple(w.value for w in Wording)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,9 +41,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="what each scenario's memory starts from: the phone explored beforehand "
                              "(default), nothing, or a copy of this DB")
     replay.add_argument("--workers", type=int, help="parallel scenarios (default: 2 for llama, else 1)")
-    replay.add_argument("--variant", type=int, metavar="N",
+    replay.add_argument("--variant", metavar="N[,N...]",
                         help="run every scenario on virtual-phone variant N (other labels, icons, menu "
-                             "order, layout) instead of the one its file names")
+                             "order, layout) instead of the one its file names; several: each in turn")
+    replay.add_argument("--wording", choices=WORDINGS, default="canonical",
+                        help="run each scenario's task as written (default), its paraphrases, or all")
+    replay.add_argument("--split", choices=SPLITS, default="all",
+                        help="only the tuning or the evaluation half (a fixed hash of the id; default all)")
     replay.set_defaults(handler=replay_command)
 
 
@@ -59,11 +68,12 @@ def replay_command(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    if args.variant is not None:
-        if args.variant < 0:
-            print("pocketpilot: error: --variant must be 0 or more", file=sys.stderr)
-            return 2
-        scenarios = [s.model_copy(update={"variant": args.variant}) for s in scenarios]
+    variants = _variants(args.variant)
+    if variants == []:
+        print(f"pocketpilot: error: --variant takes numbers 0 or more, comma-separated (1,2,3), got {args.variant!r}",
+              file=sys.stderr)
+        return 2
+    scenarios = in_split(scenarios, args.split)
     if args.recorded:
         from pocketpilot.apps.scenarios.recorded import scenario_for
 
@@ -75,7 +85,8 @@ def replay_command(args: argparse.Namespace) -> int:
                             recordings=str(args.recordings) if args.recordings else None,
                             memory=None if args.memory == "none" else args.memory, gate=args.gate)
                for m in modes]
-    summary = summarize(run_all(scenarios, configs, workers=args.workers, on_result=_progress))
+    runs = trials(scenarios, args.wording, variants)
+    summary = summarize(run_all(runs, configs, workers=args.workers, on_result=_progress))
     if args.json is not None:
         text = json.dumps(summary, indent=2)
         if str(args.json) == "-":
@@ -91,19 +102,41 @@ def replay_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _variants(text: str | None) -> list[int] | None:
+    """None: each scenario's own variant; [] means unusable input."""
+    if text is None:
+        return None
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() for p in parts):
+        return []
+    return list(dict.fromkeys(int(p) for p in parts))
+
+
 def _progress(result, done: int, total: int) -> None:
     verdict = "ok" if result.success else f"FAIL ({result.failure_kind})"
-    print(f"[{done}/{total}] {result.config} {result.scenario}: {verdict}, {result.steps} steps, "
+    label = result.scenario + (f" ~p{result.paraphrase}" if result.paraphrase else "")
+    print(f"[{done}/{total}] {result.config} {label} v{result.variant}: {verdict}, {result.steps} steps, "
           f"{result.llm_calls} LLM calls, {result.seconds:.1f}s", file=sys.stderr, flush=True)
 
 
 def _print(summary: dict) -> None:
-    table = Table(title="scenario replay")
-    for column in ("config", "category", "n", "success", "steps", "LLM calls", "prompt tokens", "seconds"):
+    from pocketpilot.apps.scenarios.report import OVERVIEW, overview, variant_rows
+
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)  # a pipe: no squeezing
+    rows = overview(summary)
+    success = OVERVIEW.index("claims")  # the first honesty column
+    _table(console, "scenario replay: success", OVERVIEW[:success], [r[:success] for r in rows])
+    _table(console, "honesty (claims: runs the agent called a success) and cost",
+           OVERVIEW[:2] + OVERVIEW[success:], [r[:2] + r[success:] for r in rows])
+    header, by_variant = variant_rows(summary)
+    if by_variant:
+        _table(console, "success by phone variant", header, by_variant)
+
+
+def _table(console: Console, title: str, header, rows: list[list[str]]) -> None:
+    table = Table(title=title)
+    for column in header:
         table.add_column(column)
-    for name, block in summary["configs"].items():
-        for category, part in [("all", block), *block["by_category"].items()]:
-            table.add_row(name, category, str(part["scenarios"]), f"{part['success_rate']:.0%}",
-                          f"{part['avg_steps']:.1f}", f"{part['avg_llm_calls']:.1f}",
-                          f"{part['avg_prompt_tokens']:.0f}", f"{part['avg_seconds']:.2f}")
-    Console(highlight=False).print(table)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)

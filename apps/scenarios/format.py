@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from pocketpilot.apps.scenarios import predicates, yaml_lines
 from pocketpilot.devices.errors import PocketpilotError
@@ -102,14 +102,28 @@ class Scenario(_Model):
     budget: StepBudget = Field(default_factory=StepBudget)
     sensitive: SensitiveRules = Field(default_factory=SensitiveRules)
     tags: list[str] = Field(default_factory=list)
+    # The same request worded the way people type it: same state, same success check.
+    paraphrases: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    source: str | None = None  # the public task family it is drawn from, e.g. "AndroidWorld ClockTimerEntry"
     recording: str | None = None  # a run directory recorded from a phone, relative to the file
-    source: str = Field("", exclude=True)
+    file: str = Field("", exclude=True)  # where it was loaded from (recordings resolve against it)
 
     @model_validator(mode="after")
     def _needs_a_check(self) -> Scenario:
         if self.success is None and self.recording is None:
             raise ValueError("a scenario needs success (a predicate) or recording (a recorded run)")
         return self
+
+    @field_validator("paraphrases")
+    @classmethod
+    def _paraphrases_differ(cls, paraphrases: list[str], info: ValidationInfo) -> list[str]:
+        seen = {" ".join(str(info.data.get("task", "")).lower().split())}
+        for text in paraphrases:
+            key = " ".join(text.lower().split())
+            if key in seen:
+                raise ValueError(f"{text!r} repeats the task or another paraphrase")
+            seen.add(key)
+        return paraphrases
 
     @property
     def optimal_steps(self) -> int | None:
@@ -121,15 +135,15 @@ class Scenario(_Model):
     def recording_dir(self) -> Path | None:
         if self.recording is None:
             return None
-        base = Path(self.source).parent if self.source else Path.cwd()
+        base = Path(self.file).parent if self.file else Path.cwd()
         return (base / self.recording).resolve()
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], *, source: str = "") -> Scenario:
-        return cls.model_validate({**data, "source": source})
+    def from_dict(cls, data: dict[str, Any], *, file: str = "") -> Scenario:
+        return cls.model_validate({**data, "file": file})
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -141,16 +155,18 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(path, 1, f"cannot read the file: {exc}") from exc
     try:
         data = yaml_lines.load(text)
+    except yaml_lines.TooLarge as exc:
+        raise ScenarioError(path, exc.line, exc.reason) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
         raise ScenarioError(path, mark.line + 1 if mark else 1, f"not valid YAML: {reason}") from exc
     if not isinstance(data, dict):
         raise ScenarioError(path, 1, "a scenario file holds one mapping (id, title, category, task, ...)")
-    if "source" in data:
-        raise ScenarioError(path, yaml_lines.line_of(data, ["source"]), "unknown key 'source'")
+    if "file" in data:
+        raise ScenarioError(path, yaml_lines.line_of(data, ["file"]), "unknown key 'file'")
     try:
-        scenario = Scenario.from_dict(data, source=str(path))
+        scenario = Scenario.from_dict(data, file=str(path))
     except ValidationError as exc:
         error = exc.errors()[0]
         location = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))]

@@ -31,7 +31,7 @@ def scenario_for(run_dir: str | Path, task: str, *, category: Category = Categor
     """
     run_dir = Path(run_dir).resolve()
     return Scenario(id=f"recorded-{run_dir.name.lower()}"[:80], title=f"recorded run {run_dir.name}",
-                    category=category, task=task, recording=str(run_dir), source=str(run_dir / "scenario.yaml"),
+                    category=category, task=task, recording=str(run_dir), file=str(run_dir / "scenario.yaml"),
                     budget=budget or StepBudget())
 
 
@@ -44,6 +44,7 @@ def run_recorded(scenario: Scenario, config: ReplayConfig, backend_for: Callable
     device = RecordedDevice(directory)
     steps = calls = tokens = 0
     kind: FailureKind | None = None
+    claimed: bool | None = None
     with tempfile.TemporaryDirectory(prefix="pp-replay-") as tmp:
         seams = Seams(backend=backend_for(config, scenario), device=device, policy=scenario.sensitive.to_policy(),
                       budget=scenario.budget.to_budget(), on_event=EventCollector())
@@ -52,6 +53,7 @@ def run_recorded(scenario: Scenario, config: ReplayConfig, backend_for: Callable
         try:
             result = agent.run(scenario.task, run_id=scenario.id, mode=config.mode)
             steps, calls, tokens, reason = result.steps, result.llm_calls, result.prompt_tokens, result.reason
+            claimed = result.success
             if not device.finished:
                 kind = FailureKind.UNDER_EXECUTION
                 reason = f"stopped after {device.position} of {len(device.calls)} recorded calls"
@@ -64,4 +66,5 @@ def run_recorded(scenario: Scenario, config: ReplayConfig, backend_for: Callable
         failure_kind=kind.value if kind else None, predicate_held=None, steps=steps,
         optimal_steps=len(device.calls), llm_calls=calls, prompt_tokens=tokens,
         seconds=round(time.monotonic() - started, 3), energy_j=None, energy_source="none", reason=reason,
+        claimed=claimed,
     )

@@ -14,8 +14,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pocketpilot.apps.scenarios.format import Category, Scenario
-from pocketpilot.apps.scenarios.outcome import FailureKind, judge
+from pocketpilot.apps.scenarios.format import Scenario
+from pocketpilot.apps.scenarios.outcome import judge
+from pocketpilot.apps.scenarios.suite import CANONICAL, Trial
 from pocketpilot.devices.events import EventCollector
 from pocketpilot.devices.virtual import VirtualPhone
 from pocketpilot.devices.virtual.sensors_sim import CAPACITY_MAH
@@ -63,6 +64,11 @@ class ScenarioResult:
     energy_source: str = "estimated"  # battery drop of the virtual phone, not a measurement
     reason: str = ""
     side_effects: list[str] = field(default_factory=list)
+    claimed: bool | None = None  # the agent's own verdict (RunResult.success); None: it never gave one
+    wording: str = CANONICAL  # canonical, or paraphrase (number ``paraphrase``)
+    paraphrase: int | None = None
+    variant: int = 0
+    split: str = ""  # tuning | evaluation, from the scenario id
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,11 +81,11 @@ class ScenarioResult:
 _BACKENDS: dict[tuple, Backend] = {}  # per process: one loaded model per worker
 
 
-def _backend(config: ReplayConfig, scenario: Scenario) -> Backend:
+def _backend(config: ReplayConfig, scenario: Scenario, trial_key: str | None = None) -> Backend:
     if config.backend == "scripted":
         from pocketpilot.runtime.scripted import ScriptedBackend
 
-        return ScriptedBackend(_recording_path(config, scenario))
+        return ScriptedBackend(_recording_path(config, scenario, trial_key))
     key = (config.backend, config.model, config.gate)
     if key not in _BACKENDS:
         from pocketpilot.apps.wiring import make_backend
@@ -93,14 +99,16 @@ def _backend(config: ReplayConfig, scenario: Scenario) -> Backend:
     return backend
 
 
-def _recording_path(config: ReplayConfig, scenario: Scenario) -> Path:
-    """``<recordings>/<mode>/<id>.json``; without ``--recordings``, the nearest ``recordings/`` above the file."""
+def _recording_path(config: ReplayConfig, scenario: Scenario, trial_key: str | None = None) -> Path:
+    """``<recordings>/<mode>/<key>.json`` (key: the id, plus ``~pN`` for paraphrase N and ``~vN`` for
+    a variant given on the command line); without ``--recordings``, the nearest ``recordings/``
+    above the file."""
     if config.recordings:
         base = Path(config.recordings)
     else:
-        parents = Path(scenario.source).resolve().parents
+        parents = Path(scenario.file).resolve().parents
         base = next((p / "recordings" for p in parents if (p / "recordings").is_dir()), Path("recordings"))
-    return base / config.mode / f"{scenario.id}.json"
+    return base / config.mode / f"{trial_key or scenario.id}.json"
 
 
 def _energy_j(before: dict, after: dict, voltage_mv: float) -> float:
@@ -109,19 +117,27 @@ def _energy_j(before: dict, after: dict, voltage_mv: float) -> float:
 
 
 def run_scenario(scenario: Scenario, config: ReplayConfig) -> ScenarioResult:
-    """Replay one scenario from scratch; every exception becomes an ``error`` result, never a crash."""
+    """Replay one scenario's canonical task from scratch (see ``run_trial``)."""
+    return run_trial(Trial(scenario), config)
+
+
+def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
+    """Replay one trial from scratch; every exception becomes an ``error`` result, never a crash."""
+    scenario = trial.scenario
+    labels = {"wording": trial.wording, "paraphrase": trial.paraphrase, "variant": scenario.variant,
+              "split": trial.split.value}
     if scenario.recording_dir() is not None:
         from pocketpilot.apps.scenarios.recorded import run_recorded
 
-        return run_recorded(scenario, config, _backend)
+        return replace(run_recorded(scenario, config, _backend), **labels)
     phone = VirtualPhone(dict(scenario.state), variant=scenario.variant, seed=scenario.seed)
     before = phone.state_dict()
     started = time.monotonic()
     steps = calls = tokens = 0
-    reason, error = "", False
+    reason, error, claimed = "", False, None
     with tempfile.TemporaryDirectory(prefix="pp-replay-") as tmp:
         try:
-            backend = _backend(config, scenario)
+            backend = _backend(config, scenario, trial.key)
             memory = None
             if config.memory:
                 from pocketpilot.apps.scenarios.explored import explored_db, memory_copy
@@ -143,8 +159,9 @@ def run_scenario(scenario: Scenario, config: ReplayConfig) -> ScenarioResult:
                 if memory is not None:
                     memory.close()
             steps, calls, tokens, reason = result.steps, result.llm_calls, result.prompt_tokens, result.reason
+            claimed = result.success
             if config.recordings and config.backend != "scripted":
-                path = _recording_path(config, scenario)
+                path = _recording_path(config, scenario, trial.key)
                 backend.recording.save(path)  # type: ignore[attr-defined]
         except Exception as exc:  # a scenario's crash is its result (kind 'error')
             error, reason = True, f"{type(exc).__name__}: {exc}"
@@ -159,26 +176,28 @@ def run_scenario(scenario: Scenario, config: ReplayConfig) -> ScenarioResult:
         predicate_held=verdict.predicate_held, steps=steps, optimal_steps=scenario.optimal_steps,
         llm_calls=calls, prompt_tokens=tokens, seconds=round(time.monotonic() - started, 3),
         energy_j=_energy_j(before, after, voltage.value if voltage else 3850.0), reason=reason,
-        side_effects=list(verdict.side_effects),
+        side_effects=list(verdict.side_effects), claimed=claimed, **labels,
     )
 
 
-def _run_pair(pair: tuple[Scenario, ReplayConfig]) -> ScenarioResult:
-    return run_scenario(*pair)
+def _run_pair(pair: tuple[Trial, ReplayConfig]) -> ScenarioResult:
+    return run_trial(*pair)
 
 
 def run_all(
-    scenarios: list[Scenario], configs: list[ReplayConfig], *, workers: int | None = None,
+    runs: list[Trial] | list[Scenario], configs: list[ReplayConfig], *, workers: int | None = None,
     on_result: Callable[[ScenarioResult, int, int], None] | None = None,
 ) -> list[ScenarioResult]:
-    """Every scenario under every config, in input order; model backends run in worker processes.
+    """Every trial (a bare scenario: its canonical task) under every config, in input order;
+    model backends run in worker processes.
     ``on_result(result, done, total)`` hears of each result as it comes (progress for long runs)."""
     heavy = any(c.backend == "llama" for c in configs)
     count = workers or (min(os.cpu_count() or 1, 2) if heavy else 1)
     if heavy and count > 1:  # llama.cpp threads spin: more threads than cores stalls every worker
         share = max(1, (os.cpu_count() or 1) // count)
         configs = [c if c.threads else replace(c, threads=share) for c in configs]
-    pairs = [(s, c) for c in configs for s in scenarios]
+    pending = [run if isinstance(run, Trial) else Trial(run) for run in runs]
+    pairs = [(t, c) for c in configs for t in pending]
     results: list[ScenarioResult] = []
 
     def note(result: ScenarioResult) -> None:
@@ -195,39 +214,3 @@ def run_all(
         for result in executor.map(_run_pair, pairs):
             note(result)
     return results
-
-
-_FIELDS = ("success_rate", "avg_steps", "avg_llm_calls", "avg_prompt_tokens", "avg_seconds", "avg_energy_j")
-
-
-def _aggregate(results: list[ScenarioResult]) -> dict[str, Any]:
-    n = len(results) or 1
-
-    def avg(values: list[float]) -> float:
-        return round(sum(values) / n, 3)
-
-    kinds = {k.value: sum(r.failure_kind == k.value for r in results) for k in FailureKind}
-    gold = [r for r in results if r.optimal_steps]
-    return {
-        "scenarios": len(results),
-        "success_rate": round(sum(r.success for r in results) / n, 3),
-        "avg_steps": avg([r.steps for r in results]),
-        "avg_optimal_steps": round(sum(r.optimal_steps or 0 for r in gold) / (len(gold) or 1), 3),
-        "avg_llm_calls": avg([r.llm_calls for r in results]),
-        "avg_prompt_tokens": avg([r.prompt_tokens for r in results]),
-        "avg_seconds": avg([r.seconds for r in results]),
-        "avg_energy_j": avg([r.energy_j or 0.0 for r in results]),
-        "energy_source": "estimated",
-        "failure_kinds": kinds,
-    }
-
-
-def summarize(results: list[ScenarioResult]) -> dict[str, Any]:
-    """The JSON report: ``configs.<mode>`` totals and ``by_category``, plus every scenario's result."""
-    configs: dict[str, Any] = {}
-    for name in dict.fromkeys(r.config for r in results):
-        mine = [r for r in results if r.config == name]
-        categories = {c.value: _aggregate([r for r in mine if r.category == c.value])
-                      for c in Category if any(r.category == c.value for r in mine)}
-        configs[name] = {**_aggregate(mine), "by_category": categories}
-    return {"configs": configs, "scenarios": [r.to_dict() for r in results]}

@@ -41,7 +41,7 @@ def test_the_suite_covers_long_scrolling_search_injection_and_sensitive_scenario
 
 def test_a_scenario_round_trips_through_its_dict(scenarios):
     for scenario in scenarios:
-        again = Scenario.from_dict(scenario.to_dict(), source=scenario.source)
+        again = Scenario.from_dict(scenario.to_dict(), file=scenario.file)
         assert again == scenario
 
 
@@ -69,6 +69,10 @@ def _write(tmp_path: Path, text: str) -> Path:
     (GOOD + "  - {kind: tap}\n", 9, "a tap step needs label"),
     (GOOD + "state:\n  alarms:\n    - {time: '07:00', snooze: 5}\n", 11, "unknown fields ['snooze']"),
     (GOOD.replace("title: Turn Wi-Fi off", "title: [unclosed"), 3, "not valid YAML"),
+    (GOOD.replace("task: Turn off Wi-Fi\n", "task: Turn off Wi-Fi\nparaphrases: [kill the wifi, turn off wi-fi]\n"),
+     5, "repeats the task"),
+    (GOOD.replace("task: Turn off Wi-Fi\n", "task: Turn off Wi-Fi\nparaphrases: ['']\n"), 5, "paraphrases.0"),
+    (GOOD.replace("task: Turn off Wi-Fi\n", "task: Turn off Wi-Fi\nfile: elsewhere.yaml\n"), 5, "unknown key 'file'"),
 ])
 def test_a_malformed_file_names_its_line_and_reason(tmp_path, text, line, words):
     path = _write(tmp_path, text)
@@ -103,3 +107,54 @@ def test_replay_exits_2_with_file_line_and_reason_before_running_anything(tmp_pa
 
 def test_the_shipped_files_are_all_valid():
     assert load_scenarios([SCENARIOS])
+
+
+def test_paraphrases_and_the_public_source_load(tmp_path):
+    text = GOOD.replace("task: Turn off Wi-Fi\n", "task: Turn off Wi-Fi\nparaphrases: [kill the wifi, no wlan]\n"
+                        "source: AndroidWorld SystemWifiTurnOff\n")
+    scenario = load_scenario(_write(tmp_path, text))
+    assert scenario.paraphrases == ["kill the wifi", "no wlan"]
+    assert scenario.source == "AndroidWorld SystemWifiTurnOff"
+    assert Scenario.from_dict(scenario.to_dict(), file=scenario.file) == scenario
+
+
+def _alias_bomb(levels: int) -> str:
+    """The issue-16 shape: each level an ``any`` over nine aliases of the level below."""
+    lines = [GOOD.split("success:")[0], "x0: &l0 {equals: {path: settings.wifi, value: false}}"]
+    for level in range(1, levels + 1):
+        lines.append(f"x{level}: &l{level} {{any: [" + ", ".join([f"*l{level - 1}"] * 9) + "]}")
+    lines.append(f"success: *l{levels}")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_by_node_count_before_validation(tmp_path):
+    """9 levels x 9 aliases = 387 million nodes once expanded; validating them pinned a core > 90 s."""
+    path = _write(tmp_path, _alias_bomb(9))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert "expand this document past 20000 nodes" in caught.value.reason
+    assert caught.value.line > 6  # where the expansion crossed the limit, not line 1
+
+
+def test_a_few_aliases_still_load(tmp_path):
+    with pytest.raises(ScenarioError, match="unknown key 'x0'"):  # loads, then fails on the stray keys
+        load_scenario(_write(tmp_path, _alias_bomb(2)))
+
+
+def test_an_alias_bomb_in_replay_is_one_line_and_exit_2(tmp_path, capsys):
+    path = _write(tmp_path, _alias_bomb(9))
+    assert main(["replay", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"{path}:") and "nodes" in err
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    (GOOD.replace("success:\n  equals: {path: settings.wifi, value: false}", "success: &s {not: *s}"),
+     "refers to a collection that contains it"),
+    (GOOD.replace("success:\n  equals: {path: settings.wifi, value: false}",
+                  "success: " + "{not: " * 80 + "{equals: {path: settings.wifi, value: false}}" + "}" * 80),
+     "nested more than 64 levels"),
+])
+def test_self_reference_and_deep_nesting_are_refused(tmp_path, text, words):
+    with pytest.raises(ScenarioError, match=words):
+        load_scenario(_write(tmp_path, text))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from pocketpilot.apps.scenarios.format import load_scenario
-from pocketpilot.apps.scenarios.replay import ReplayConfig, run_all, summarize
+from pocketpilot.apps.scenarios.replay import ReplayConfig, run_all
+from pocketpilot.apps.scenarios.summary import summarize
 
 from .conftest import SCENARIOS
 
