@@ -41,7 +41,7 @@ from pocketpilot.planner.route import Router
 from pocketpilot.planner.safety import SensitivePolicy, classify
 from pocketpilot.planner.state import Budget, RunState
 from pocketpilot.planner.steps import Effect, Step, anything_took_effect, steps_of
-from pocketpilot.planner.value_shapes import extract, nth_item, ordinal, shape_of
+from pocketpilot.planner.value_shapes import extract, nth_item, numbers_as_digits, ordinal, shape_of
 from pocketpilot.planner.verdict import subtask_evidence, task_verdict
 from pocketpilot.runtime.backend import Backend, Completion
 
@@ -134,7 +134,7 @@ class _Nodes:
             plan = Plan((Subtask(1, "", state["task"]),), source="monolithic")
         else:
             router = Router(self.s.device.apps(), self.s.memory, self.s.meaning)
-            plan = decompose(self.s.backend, state["task"], apps, router=router, on_call=tally)
+            plan = decompose(self.s.backend, numbers_as_digits(state["task"]), apps, router=router, on_call=tally)
         self._emit(state, "plan.created", plan=plan.to_dict())
         return {"plan": plan.to_dict(), "statuses": [SubtaskStatus.PENDING.value] * len(plan.subtasks),
                 "current": 0, "values": {}, "total_steps": 0, "replans": 0, "reports": [{}] * len(plan.subtasks),

@@ -62,3 +62,32 @@ def nth_item(text: str, position: int) -> str | None:
     if len(items) < 2 or not -len(items) <= (position - 1 if position > 0 else position) < len(items):
         return None
     return items[position - 1 if position > 0 else position].strip()
+
+
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+         "seventeen eighteen nineteen".split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+# 'one' and 'zero' stay words: 'a new one', 'zero in on' are no numbers
+_NUMBER_WORD = re.compile(r"\b(?:(" + "|".join(_TENS) + r")(?:[ -](" + "|".join(_UNITS[1:10]) + r"))?|("
+                          + "|".join(_UNITS[2:]) + r"))\b", re.I)
+_QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*'(?!\w))")
+_HOUR_OF_DAY = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(?:o'?clock\s*)?(?:(am|a\.m\.|in the morning)|"
+                          r"(pm|p\.m\.|in the (?:afternoon|evening)|at night|tonight))\b", re.I)
+
+
+def numbers_as_digits(text: str) -> str:
+    """Numbers written as words become digits, and an hour of the day a time: 'seven in the
+    morning' -> '7:00 AM', 'ten minutes' -> '10 minutes'. Values are matched and typed as digits."""
+    def number(match: re.Match) -> str:
+        if match.group(3):
+            return str(_UNITS.index(match.group(3).lower()))
+        return str(_TENS[match.group(1).lower()] + (_UNITS.index(match.group(2).lower()) if match.group(2) else 0))
+
+    def hour(match: re.Match) -> str:
+        if int(match.group(1)) > 12:
+            return match.group(0)
+        return f"{int(match.group(1))}:{match.group(2) or '00'} {'AM' if match.group(3) else 'PM'}"
+
+    parts = _QUOTED.split(text)  # quoted text is typed as written
+    return "".join(part if i % 2 else _HOUR_OF_DAY.sub(hour, _NUMBER_WORD.sub(number, part))
+                   for i, part in enumerate(parts))
