@@ -208,5 +208,6 @@ def test_numbers_in_words_become_digits_and_an_hour_of_the_day_a_time():
     assert numbers_as_digits("wake me up at seven in the morning") == "wake me up at 7:00 AM"
     assert numbers_as_digits("count down ten minutes, then twenty-five push ups") == \
         "count down 10 minutes, then 25 push ups"
-    assert numbers_as_digits("a note saying 'boil nine minutes', a new one") == "a note saying 'boil nine minutes', a new one"
+    quoted = "a note saying 'boil nine minutes', a new one"
+    assert numbers_as_digits(quoted) == quoted
     assert numbers_as_digits("at 9 tonight") == "at 9:00 PM" and numbers_as_digits("at 22:15") == "at 22:15"
