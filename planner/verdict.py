@@ -55,7 +55,7 @@ def subtask_evidence(goal: str, *, outputs: Sequence[str], values: dict[str, str
         return _read(outputs, values)
     if typing_uncommitted(steps):
         return None  # typed, never saved or sent: whatever the box shows is not done
-    return (_flipped(goal, screen, steps, meaning) or _removed(goal, screen, steps)
+    return (_flipped(goal, screen, steps, meaning) or _removed(goal, screen, steps, meaning)
             or _shown(goal, inputs, screen, steps))
 
 
@@ -98,8 +98,9 @@ def _row_label(element, screen: Screen) -> str:
                     and e.bounds.top <= y <= e.bounds.bottom)
 
 
-def _removed(goal: str, screen: Screen, steps: Sequence[Step]) -> Evidence | None:
-    """The delete the goal asked for went through, and what was opened or pressed for it is gone."""
+def _removed(goal: str, screen: Screen, steps: Sequence[Step], meaning: Meaning) -> Evidence | None:
+    """The delete the goal asked for went through, and what was opened or pressed for it, which
+    the goal names, is gone."""
     if Sensitive.DELETE not in categories(goal):
         return None
     deletes = [i for i, s in enumerate(steps)
@@ -109,7 +110,7 @@ def _removed(goal: str, screen: Screen, steps: Sequence[Step]) -> Evidence | Non
     shown = " ".join(f"{e.label} {e.text}" for e in screen.elements).lower()
     before = [s.label for s in steps[: deletes[0]] if s.verb in {"tap", "long_press"} and s.label
               and classify(s.label) is None]
-    gone = [label for label in before if label.lower() not in shown]
+    gone = [label for label in before if label.lower() not in shown and meaning.related(goal, label)]
     return Evidence("removed", f"{gone[-1]!r} is no longer shown after {steps[deletes[-1]].label!r}") if gone else None
 
 
