@@ -48,6 +48,7 @@ SUGGESTED = 1.0
 SEMANTIC_WEIGHT = 4.0  # relatedness above the unrelated level: +0.5 cosine weighs like one goal word
 ROLE_RELATED_SPAN = 0.3  # how much above the unrelated level a create/edit control must be to count fully
 RELATED_BELOW = UNRELATED_BELOW
+FLIP_RELATED_BELOW = 0.35  # tuning half: 'ring at 7' meets 'Do Not Disturb' at 0.34, 'dnd' meets it above
 EXISTING_ITEM = 1.0  # memory's next step towards a page like the goal: a strong hint, not an order
 
 
@@ -134,7 +135,10 @@ def ground(
         score = sum(2.0 / spread[w] ** 0.5 for w in matched) + 2.0 * carried
         if element.id in meaning:
             commits = bool(words(f"{element.label} {element.desc}") & COMMITS)
-            if meaning[element.id] < RELATED_BELOW and not overlap and element.id != suggested and not commits \
+            # a switch or box flips the user's state at once: it needs a closer meaning than a row
+            # that only opens a page
+            bar = FLIP_RELATED_BELOW if element.checkable else RELATED_BELOW
+            if meaning[element.id] < bar and not overlap and element.id != suggested and not commits \
                     and not element.editable and not element.scrollable and element.actionable:
                 # acting on it could only change something the goal does not name (a control that
                 # commits or confirms serves whatever form the goal fills, so it stays)

@@ -8,6 +8,7 @@ that names an installed app by its label goes there. Only launchable apps are ev
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pocketpilot.devices.device import AppInfo
@@ -19,6 +20,16 @@ PROFILE_TEXTS = 400  # labels kept per app: enough for every explored page of a 
 MAX_NAME_WORDS = 6  # what names a feature is short; longer texts are content (a message, a note's body)
 LABEL_PARTS = " · "  # how a screen joins a row's texts into one label (devices.screen)
 NAMED = 1.0  # the step names the app by its launcher label: that is where the user wants it done
+
+
+_DIGIT = re.compile(r"\d")
+_VALUES = re.compile(r"\"[^\"]*\"|'[^']*'(?!\w)|\b\d{1,2}:\d{2}(?:\s?[ap]m)?\b|[$€£]?\d[\d.,:]*", re.I)
+
+
+def topic_of(step: str) -> str:
+    """What a step does, without the values it carries: which app sets an alarm does not depend on
+    the time, nor which one writes a note on what the note says."""
+    return " ".join(_VALUES.sub(" ", step).split()) or step
 
 
 @dataclass(frozen=True)
@@ -51,8 +62,9 @@ class Router:
         if memory is not None:
             for page in memory.app_pages(app.package):
                 # a row reads 'Title · summary': each part names something on its own
+                # and a text with digits is a value (a time, a price, a count), not a feature
                 texts += [part for e in page.elements for part in e.label.split(LABEL_PARTS)
-                          if len(part.split()) <= MAX_NAME_WORDS]
+                          if len(part.split()) <= MAX_NAME_WORDS and not _DIGIT.search(part)]
         return list(dict.fromkeys(t.strip() for t in texts if t.strip()))[:PROFILE_TEXTS]
 
     @property
@@ -77,10 +89,11 @@ class Router:
 
     def _scored(self, step: str) -> list[Route]:
         routes = []
+        topic = topic_of(step)
         for app, texts in self.profiles.items():
             # the embedding alone: a shared word ('wi-fi' in a note about the wifi password) is
             # no sign that an app can do the step
-            scores = self.meaning.matcher.similarity(step, texts)
+            scores = self.meaning.matcher.similarity(topic, texts)
             best = max(range(len(texts)), key=scores.__getitem__)
             routes.append(Route(app, scores[best], texts[best]))
         return sorted(routes, key=lambda r: -r.score)

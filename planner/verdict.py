@@ -86,7 +86,7 @@ def _flipped(goal: str, screen: Screen, steps: Sequence[Step], meaning: Meaning)
             t and (t == name or t in name or name in t) for t in tapped)
         if not name or not touched:
             continue
-        if meaning.related(goal, name) and element.checked == want_on:
+        if meaning.surely_names(goal, name) and element.checked == want_on:
             return Evidence("switch", f"{name!r} is {'on' if want_on else 'off'}")
     return None
 
@@ -110,7 +110,7 @@ def _removed(goal: str, screen: Screen, steps: Sequence[Step], meaning: Meaning)
     shown = " ".join(f"{e.label} {e.text}" for e in screen.elements).lower()
     before = [s.label for s in steps[: deletes[0]] if s.verb in {"tap", "long_press"} and s.label
               and classify(s.label) is None]
-    gone = [label for label in before if label.lower() not in shown and meaning.related(goal, label)]
+    gone = [label for label in before if label.lower() not in shown and meaning.surely_names(goal, label)]
     return Evidence("removed", f"{gone[-1]!r} is no longer shown after {steps[deletes[-1]].label!r}") if gone else None
 
 
