@@ -137,7 +137,7 @@ def ground(
             commits = bool(words(f"{element.label} {element.desc}") & COMMITS)
             # a switch or box flips the user's state at once: it needs a closer meaning than a row
             # that only opens a page
-            bar = FLIP_RELATED_BELOW if element.checkable else RELATED_BELOW
+            bar = FLIP_RELATED_BELOW if _flips(element, screen) else RELATED_BELOW
             if meaning[element.id] < bar and not overlap and element.id != suggested and not commits \
                     and not element.editable and not element.scrollable and element.actionable:
                 # acting on it could only change something the goal does not name (a control that
@@ -270,6 +270,12 @@ def _role_bonus(element: Element, goal: str, after_typing: bool, fit: float = 1.
     if element.bounds.height < MIN_VISIBLE_PX:
         bonus -= 1.5
     return bonus
+
+
+def _flips(element: Element, screen: Screen) -> bool:
+    """Tapping it flips a switch or box: it is one, or a row holding one."""
+    return element.checkable or any(e.checkable and e is not element and element.bounds.contains(*e.bounds.center)
+                                    for e in screen.elements)
 
 
 def _duplicate_switch(element: Element, screen: Screen) -> bool:

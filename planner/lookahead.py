@@ -15,6 +15,7 @@ from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.memory.describe import resolve
 from pocketpilot.memory.store import MemoryStore
 from pocketpilot.planner.meaning import Meaning
+from pocketpilot.planner.route import topic_of
 
 DEPTH = 3  # pages looked ahead through remembered edges
 DECAY = 0.75  # a page one step further counts this much of what it offers
@@ -37,7 +38,9 @@ def control_text(element: Element) -> str:
 
 def relevance(goal: str, screen: Screen, elements: Sequence[Element], meaning: Meaning,
               memory: MemoryStore | None = None) -> dict[int, Relevance]:
-    """Per element id: how related it is to ``goal``, itself or through what lies behind it."""
+    """Per element id: how related it is to ``goal``, itself or through what lies behind it.
+    What the goal does counts, not the values it carries (a time is no sign of a time setting)."""
+    goal = topic_of(goal)
     texts = [control_text(e) for e in elements]
     own = dict(zip((e.id for e in elements), meaning.cosines(goal, texts), strict=True))
     out = {e.id: Relevance(own[e.id], text) for e, text in zip(elements, texts, strict=True)}
