@@ -293,8 +293,9 @@ class _Nodes:
 
     def _after_step(self, state: RunState, decision: Decision, effect: Effect, *, blocked: list[str],
                     note: str = "", category: str = "") -> dict:
+        page = (state.get("pending") or {}).get("before", "")
         step = Step(decision.verb, decision.label, decision.text, effect, note=note, category=category,
-                    source=decision.source, spot=decision.spot)
+                    source=decision.source, spot=decision.spot, page=page)
         spots = [f"{decision.verb}|{decision.spot}"] if decision.spot and step.effective else []
         deciders = dict(state.get("deciders") or {})
         deciders[decision.source or "model"] = deciders.get(decision.source or "model", 0) + 1

@@ -18,6 +18,7 @@ SHARED_WORD = 0.6  # a goal word on the text itself: related, and about as sure 
 # half, right pairs ('silence all notifications' / 'Do Not Disturb' 0.49) and wrong ones ('ring
 # at 7' / 'Do Not Disturb' 0.34) overlap below it: there a claim would be a guess.
 EVIDENCE_BELOW = 0.45
+MIN_NAMED_CHARS = 3  # 'AM' written in a goal's time names no control
 
 
 class Meaning:
@@ -48,5 +49,10 @@ class Meaning:
         return self.score(goal, text) >= self.threshold
 
     def surely_names(self, goal: str, text: str) -> bool:
-        """``text`` is what the goal names, sure enough to claim the goal done by it."""
-        return self.score(goal, text) >= EVIDENCE_BELOW
+        """``text`` is what the goal names, sure enough to claim the goal done by it: one part of
+        the label ('Weekend' of '8:00 AM · Weekend · Sat, Sun') is written in the goal, or means
+        what the goal says this closely. A shared word alone ('pdf') is not enough."""
+        parts = [p.strip() for p in text.split(" · ") if p.strip()]
+        if any(len(p) >= MIN_NAMED_CHARS and p.lower() in goal.lower() for p in parts):
+            return True
+        return bool(parts) and max(self.matcher.similarity(goal, parts)) >= EVIDENCE_BELOW

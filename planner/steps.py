@@ -34,6 +34,7 @@ class Step:
     category: str = ""  # the sensitive category of the target ('' when none)
     source: str = ""  # who decided: model | prior | memory | reflection
     spot: str = ""  # app + where the control sits: the same control, whatever its label says now
+    page: str = ""  # the signature of the screen the step was taken on
 
     @property
     def effective(self) -> bool:

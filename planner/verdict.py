@@ -19,6 +19,7 @@ from pocketpilot.planner.evidence import handed_in_and_typed_before, required_te
 from pocketpilot.planner.grounding import element_spot, entered, literals, time_parts
 from pocketpilot.planner.meaning import Meaning
 from pocketpilot.planner.plan import SubtaskStatus
+from pocketpilot.planner.route import topic_of
 from pocketpilot.planner.safety import Sensitive, categories, classify
 from pocketpilot.planner.steps import Step, typing_uncommitted
 from pocketpilot.planner.value_shapes import extract, shape_of
@@ -64,7 +65,8 @@ def _read(outputs: Sequence[str], values: dict[str, str]) -> Evidence | None:
     for name in outputs:
         value = values.get(name, "")
         shape = shape_of(name)
-        if not value or (shape is not None and extract(shape, value) is None):
+        # a value of a kind no pattern knows ('the dinner place') cannot be seen to be the right one
+        if not value or shape is None or extract(shape, value) is None:
             return None
         read.append(f"{name}={value!r}")
     return Evidence("read", ", ".join(read))
@@ -86,7 +88,7 @@ def _flipped(goal: str, screen: Screen, steps: Sequence[Step], meaning: Meaning)
             t and (t == name or t in name or name in t) for t in tapped)
         if not name or not touched:
             continue
-        if meaning.surely_names(goal, name) and element.checked == want_on:
+        if meaning.surely_names(topic_of(goal), name) and element.checked == want_on:
             return Evidence("switch", f"{name!r} is {'on' if want_on else 'off'}")
     return None
 
@@ -108,9 +110,10 @@ def _removed(goal: str, screen: Screen, steps: Sequence[Step], meaning: Meaning)
     if not deletes:
         return None
     shown = " ".join(f"{e.label} {e.text}" for e in screen.elements).lower()
-    before = [s.label for s in steps[: deletes[0]] if s.verb in {"tap", "long_press"} and s.label
-              and classify(s.label) is None]
-    gone = [label for label in before if label.lower() not in shown and meaning.surely_names(goal, label)]
+    # what was picked from a list: gone only when that very list is on screen again
+    picked = [s for s in steps[: deletes[0]] if s.verb in {"tap", "long_press"} and s.label
+              and classify(s.label) is None and s.page == screen.signature]
+    gone = [s.label for s in picked if s.label.lower() not in shown and meaning.surely_names(topic_of(goal), s.label)]
     return Evidence("removed", f"{gone[-1]!r} is no longer shown after {steps[deletes[-1]].label!r}") if gone else None
 
 
