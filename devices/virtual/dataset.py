@@ -38,6 +38,22 @@ def _pictures() -> list[dict]:
     ]
 
 
+def _readable_pictures() -> list[dict]:
+    """Pictures whose text is only in their pixels: a receipt, a poster and a note screenshot."""
+    return [
+        {"name": "IMG_20240513_191204.jpg", "folder": "DCIM", "size_kb": 2210,
+         "modified": "2024-05-13T19:12:04", "look": "receipt",
+         "content": "LUIGI'S TRATTORIA\n2 Margherita  $24.00\n1 Tiramisu  $8.50\n"
+                    "Tip  $6.20\nTOTAL  $38.70"},
+        {"name": "IMG_20240511_083010.jpg", "folder": "DCIM", "size_kb": 1930,
+         "modified": "2024-05-11T08:30:10", "look": "poster",
+         "content": "FARMERS MARKET\nSaturday May 18\n8 AM - 1 PM\nPier 39"},
+        {"name": "Screenshot_20240512-101500.png", "folder": "Screenshots", "size_kb": 310,
+         "modified": "2024-05-12T10:15:00", "look": "note",
+         "content": "Locker code\n7391\nGym, 2nd floor"},
+    ]
+
+
 DEFAULT_STATE: dict = {
     "clock": "2024-05-14T09:41:00",
     "settings": {},
@@ -109,7 +125,9 @@ DEFAULT_STATE: dict = {
         {"name": "lease.pdf", "folder": "Documents", "size_kb": 512,
          "modified": "2024-01-20T10:00:00"},
         *_pictures(),
+        *_readable_pictures(),
     ],
+    "folders": [],
     "shopping": [
         {"name": "Milk", "price": 3.49},
         {"name": "Eggs", "price": 4.99},

@@ -29,7 +29,7 @@ from pocketpilot.devices.gestures import (
 )
 from pocketpilot.devices.screen import Screen, parse_uiautomator_xml
 from pocketpilot.devices.sensors import Sensors, ThermalStatus
-from pocketpilot.devices.virtual import render_png, render_xml, system
+from pocketpilot.devices.virtual import clipboard, render_png, render_xml, system
 from pocketpilot.devices.virtual import widgets as w
 from pocketpilot.devices.virtual.apps import make_apps
 from pocketpilot.devices.virtual.apps.base import format_time
@@ -251,6 +251,8 @@ class VirtualPhone:
             return
         if long and view.on_long is not None:
             view.on_long()
+        elif long and view.input_key is not None:
+            clipboard.field_menu(self._nav, view.input_key)
         elif view.input_key is not None:
             page = self._nav.page
             page.focus, page.select_all = view.input_key, view.select_on_focus
@@ -330,6 +332,9 @@ class VirtualPhone:
         self._power.advance(seconds, load_w, brightness=settings.brightness,
                             battery_saver=settings.battery_saver)
         self._run_timers(seconds)
+        if self._state.stopwatch.running:
+            elapsed = self._state.stopwatch.elapsed_s + seconds
+            self._state.set_stopwatch(elapsed_s=round(elapsed, 3))
         self._ring_alarms(before, self._state.clock)
 
     def _run_timers(self, seconds: float) -> None:

@@ -126,6 +126,12 @@ def _paint(view: View, draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int]
     elif style == "image":
         draw.rectangle(box, fill=_color(view.desc))
         draw.ellipse((left + 40, top + 40, left + 160, top + 160), fill=(250, 240, 200))
+    elif style.startswith("picture"):
+        _picture(draw, box, style.partition("-")[2], view.painted, view.desc)
+    elif style == "chip":
+        draw.rounded_rectangle(box, radius=(bottom - top) // 2,
+                               fill=ACCENT if view.checked else BAR, outline=MUTED, width=2)
+        _text(draw, view.text, box, view.size, SURFACE if view.checked else INK, center=True)
     elif style == "avatar":
         draw.ellipse(box, fill=_color(view.glyph))
         _text(draw, view.glyph, box, view.size, SURFACE, center=True)
@@ -192,6 +198,42 @@ def _wrap(text: str, face, width: int) -> list[str]:
                 current = _fit(word, face, width)
         lines.append(current)
     return lines
+
+
+# Paper, ink and text size per kind of picture; sizes are large enough for PP-OCR at 1080 wide.
+_LOOKS = {
+    "receipt": ((246, 246, 240), (20, 20, 20), 46),
+    "poster": ((25, 60, 140), (255, 255, 255), 64),
+    "note": ((255, 244, 190), (40, 36, 20), 50),
+}
+
+
+def _picture(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], look: str, text: str,
+             key: str) -> None:
+    """An image: a photo-like fill, or paper of the ``look`` with ``text`` drawn line by line."""
+    left, top, right, bottom = box
+    if look not in _LOOKS:
+        draw.rectangle(box, fill=_color(key))
+        draw.ellipse((left + 40, top + 40, left + 160, top + 160), fill=(250, 240, 200))
+        return
+    paper, ink, size = _LOOKS[look]
+    draw.rectangle(box, fill=(60, 60, 66))
+    margin = 0 if look == "note" else min(60, (right - left) // 8)
+    sheet = (left + margin, top + margin // 2, right - margin, bottom - margin // 2)
+    draw.rectangle(sheet, fill=paper)
+    if not text:  # a thumbnail: lines where the text is, too small to read
+        for y in range(sheet[1] + 40, sheet[3] - 30, 36):
+            draw.line((sheet[0] + 24, y, sheet[2] - 40, y), fill=HINT, width=6)
+        return
+    lines = text.split("\n")
+    line_h = int(size * 1.6)
+    y = sheet[1] + max(40, (sheet[3] - sheet[1] - line_h * len(lines)) // 2)
+    for line in lines:
+        if y + line_h > sheet[3]:
+            break
+        _text(draw, line, (sheet[0] + 48, y, sheet[2] - 48, y + line_h), size, ink,
+              center=look == "poster")
+        y += line_h
 
 
 def _glyph(draw: ImageDraw.ImageDraw, glyph: str, box: tuple[int, int, int, int],

@@ -14,6 +14,9 @@ from typing import Any
 from pocketpilot.devices.errors import DeviceError
 
 CLOCK_FORMAT = "%Y-%m-%dT%H:%M:%S"
+PHONE_LABELS = ("mobile", "home", "work", "other")
+REPEATS = ("", "daily", "weekly", "monthly", "yearly")  # "" = does not repeat
+IMAGE_LOOKS = ("", "receipt", "poster", "note")  # "" = a photo without text
 
 
 class SeedError(DeviceError):
@@ -21,12 +24,40 @@ class SeedError(DeviceError):
 
 
 @dataclass(frozen=True, slots=True)
+class PhoneNumber:
+    number: str
+    label: str = "mobile"  # one of PHONE_LABELS
+
+
+@dataclass(frozen=True, slots=True)
 class Contact:
+    """``phones`` and ``first_name``/``last_name`` are the truth; ``phone`` (the first number) and
+    ``name`` (the display name) mirror them, so seeds and predicates may use either form."""
+
     id: int
-    name: str
+    name: str = ""
     phone: str = ""
     email: str = ""
     favorite: bool = False
+    first_name: str = ""
+    last_name: str = ""
+    phones: tuple[PhoneNumber, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.first_name or self.last_name:
+            name = f"{self.first_name} {self.last_name}".strip()
+            object.__setattr__(self, "name", name)
+        elif self.name:
+            first, _, last = self.name.partition(" ")
+            object.__setattr__(self, "first_name", first)
+            object.__setattr__(self, "last_name", last.strip())
+        if not self.phones and self.phone:
+            object.__setattr__(self, "phones", (PhoneNumber(self.phone),))
+        object.__setattr__(self, "phone", self.phones[0].number if self.phones else "")
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        return tuple(p.number for p in self.phones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +104,9 @@ class Event:
     time: str = "09:00"  # "HH:MM", 24-hour
     duration_min: int = 60
     location: str = ""
+    description: str = ""
+    repeat: str = ""  # one of REPEATS
+    all_day: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +124,16 @@ class FileItem:
     folder: str = "Downloads"
     size_kb: int = 100
     modified: str = ""
+    content: str = ""  # text painted into an image's pixels (never in the UI tree)
+    look: str = ""  # how an image with ``content`` is drawn: one of IMAGE_LOOKS
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A folder the user made in Files (the standard ones exist without a record)."""
+
+    id: int
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +143,9 @@ class ShoppingItem:
     price: float = 0.0
     qty: int = 1
     checked: bool = False
+    category: str = ""
+    note: str = ""
+    date: str = ""  # "YYYY-MM-DD" the item is needed by; "" = no date
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +170,13 @@ class Settings:
     use_24h: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Stopwatch:
+    running: bool = False
+    elapsed_s: float = 0.0
+    laps: tuple[float, ...] = ()  # elapsed seconds at each lap, oldest first
+
+
 RECORDS: dict[str, type] = {
     "contacts": Contact,
     "threads": Thread,
@@ -131,6 +185,7 @@ RECORDS: dict[str, type] = {
     "events": Event,
     "notes": Note,
     "files": FileItem,
+    "folders": Folder,
     "shopping": ShoppingItem,
     "notifications": Notification,
 }
@@ -142,6 +197,8 @@ class PhoneState:
 
     clock: datetime
     settings: Settings = field(default_factory=Settings)
+    stopwatch: Stopwatch = field(default_factory=Stopwatch)
+    clipboard: str = ""
     contacts: list[Contact] = field(default_factory=list)
     threads: list[Thread] = field(default_factory=list)
     alarms: list[Alarm] = field(default_factory=list)
@@ -149,6 +206,7 @@ class PhoneState:
     events: list[Event] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     files: list[FileItem] = field(default_factory=list)
+    folders: list[Folder] = field(default_factory=list)
     shopping: list[ShoppingItem] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
 
@@ -176,6 +234,9 @@ class PhoneState:
     def set_settings(self, **changes: Any) -> None:
         self.settings = replace(self.settings, **changes)
 
+    def set_stopwatch(self, **changes: Any) -> None:
+        self.stopwatch = replace(self.stopwatch, **changes)
+
     # -- lookups the apps share ---------------------------------------------------------------
     @property
     def now_iso(self) -> str:
@@ -184,7 +245,7 @@ class PhoneState:
     def contact_for(self, address: str) -> Contact | None:
         wanted = _digits(address)
         for contact in self.contacts:
-            if wanted and _digits(contact.phone) == wanted:
+            if wanted and wanted in (_digits(n) for n in contact.numbers):
                 return contact
         return next((c for c in self.contacts if c.name.lower() == address.lower()), None)
 
@@ -205,7 +266,9 @@ class PhoneState:
 
     # -- dicts ------------------------------------------------------------------------------
     def to_dict(self) -> dict:
-        data: dict[str, Any] = {"clock": self.now_iso, "settings": asdict(self.settings)}
+        data: dict[str, Any] = {"clock": self.now_iso, "settings": asdict(self.settings),
+                                "stopwatch": _jsonable(asdict(self.stopwatch)),
+                                "clipboard": self.clipboard}
         for name in RECORDS:
             data[name] = [_jsonable(asdict(r)) for r in getattr(self, name)]
         return data
@@ -215,11 +278,11 @@ class PhoneState:
         """Build from a seed; every key the seed omits comes from ``defaults`` (same schema)."""
         if not isinstance(data, dict):
             raise SeedError(f"phone state must be a mapping, got {type(data).__name__}")
-        unknown = sorted(set(data) - {"clock", "settings", *RECORDS})
+        known = {"clock", "settings", "stopwatch", "clipboard", *RECORDS}
+        unknown = sorted(set(data) - known)
         if unknown:
             raise SeedError(
-                f"unknown phone state keys {unknown}; expected some of "
-                f"{sorted(['clock', 'settings', *RECORDS])}"
+                f"unknown phone state keys {unknown}; expected some of {sorted(known)}"
             )
         clock_text = data.get("clock", defaults["clock"])
         try:
@@ -227,7 +290,14 @@ class PhoneState:
         except ValueError as exc:
             raise SeedError(f"clock {clock_text!r} is not YYYY-MM-DDTHH:MM:SS") from exc
         settings = {**defaults.get("settings", {}), **(data.get("settings") or {})}
-        state = cls(clock=clock, settings=_record(Settings, settings, "settings"))
+        stopwatch = dict(data.get("stopwatch", defaults.get("stopwatch")) or {})
+        laps = stopwatch.get("laps", [])
+        if not isinstance(laps, list | tuple) or not all(isinstance(t, int | float) for t in laps):
+            raise SeedError(f"stopwatch.laps must be a list of seconds, got {laps!r}")
+        stopwatch["laps"] = tuple(laps)
+        state = cls(clock=clock, settings=_record(Settings, settings, "settings"),
+                    stopwatch=_record(Stopwatch, stopwatch, "stopwatch"),
+                    clipboard=str(data.get("clipboard", defaults.get("clipboard", ""))))
         for name, record_type in RECORDS.items():
             rows = data.get(name, defaults.get(name, []))
             if not isinstance(rows, list):
@@ -256,11 +326,28 @@ def _row(state: PhoneState, name: str, record_type: type, row: Any, position: in
         )
     if "days" in row:
         row["days"] = tuple(row["days"])
+    if record_type is Contact:
+        row["phones"] = tuple(_phone(p, f"{where}.phones[{i}]")
+                              for i, p in enumerate(row.get("phones", ())))
+    for key, allowed in (("repeat", REPEATS), ("look", IMAGE_LOOKS)):
+        if key in row and row[key] not in allowed:
+            raise SeedError(f"{where}.{key} is {row[key]!r}; use one of {list(allowed)}")
     if record_type in (Note, FileItem):
         row.setdefault("modified", state.now_iso)
     if record_type is Notification:
         row.setdefault("time", state.now_iso)
     return _record(record_type, row, where)
+
+
+def _phone(value: Any, where: str) -> PhoneNumber:
+    if isinstance(value, str):
+        value = {"number": value}
+    if not isinstance(value, dict):
+        raise SeedError(f"{where} must be a number or a mapping {{number, label}}")
+    phone = _record(PhoneNumber, value, where)
+    if phone.label not in PHONE_LABELS:
+        raise SeedError(f"{where}.label is {phone.label!r}; use one of {list(PHONE_LABELS)}")
+    return phone
 
 
 def _record(record_type: type, row: dict, where: str) -> Any:

@@ -34,8 +34,26 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "call_action": ("Call", "Phone", "Voice call"),
     "got_it": ("Got it", "OK", "Dismiss"),
 }
+# Labels of the deeper app features (stopwatch, timers set for later, gallery, file copy/move,
+# contact numbers, event and item details). A second generator draws them, so the variants
+# drawn before they existed keep every earlier label, icon and offset.
+MORE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "sw_start": ("Start", "Play", "Begin"),
+    "sw_stop": ("Stop", "Pause", "Hold"),
+    "lap": ("Lap", "Add lap", "Split"),
+    "reset": ("Reset", "Clear", "Reset stopwatch"),
+    "set_timer": ("Add timer", "Save timer", "Set timer"),
+    "add_phone": ("Add phone", "Add number", "Another number"),
+    "copy_to": ("Copy to", "Copy to folder", "Duplicate to"),
+    "move_to": ("Move to", "Move to folder", "Move"),
+    "new_folder": ("New folder", "Create folder", "Add folder"),
+    "create": ("Create", "OK", "Make folder"),
+    "repeat": ("Repeat", "Repeats", "Recurrence"),
+    "all_day": ("All-day", "All day", "Whole day"),
+}
 # Buttons some variants draw as an icon with only a content description.
 _ICONABLE = ("send", "add_alarm", "new_note", "add_item", "share", "delete")
+_MORE_ICONABLE = ("set_timer", "new_folder", "add_phone")
 # App packages that may greet their first launch with a one-time tip.
 _TIP_APPS = (
     "com.google.android.apps.messaging",
@@ -43,6 +61,7 @@ _TIP_APPS = (
     "com.android.deskclock",
     "com.example.shopping",
 )
+_MORE_TIP_APPS = ("com.android.gallery3d",)
 
 
 @dataclass(frozen=True)
@@ -56,25 +75,36 @@ class Variant:
     row_height: int = 176  # px per list row at 1080 wide
     tips: frozenset[str] = frozenset()  # packages showing a one-time tip dialog
     contacts_permission_prompt: bool = False
+    one_letter_days: bool = False  # alarm day chips read "M T W ..." (each keeps its full name)
+    gallery_columns: int = 3
 
     @classmethod
     def of(cls, number: int) -> Variant:
         if number == 0:
             return cls()
         rng = random.Random(f"pocketpilot-variant-{number}")
+        more = random.Random(f"pocketpilot-variant-{number}-depth")  # for the later parts
         labels = {key: rng.choice(words) for key, words in SYNONYMS.items()}
+        labels.update({key: more.choice(words) for key, words in MORE_SYNONYMS.items()})
+        icon_only = frozenset(k for k in _ICONABLE if rng.random() < 0.4)
+        top_offset = rng.choice((0, 16, 32, 56))
+        row_height = rng.choice((160, 176, 192, 208))
+        tips = frozenset(p for p in _TIP_APPS if rng.random() < 0.5)
+        contacts_permission_prompt = rng.random() < 0.5
         return cls(
             number=number,
             labels=labels,
-            icon_only=frozenset(k for k in _ICONABLE if rng.random() < 0.4),
-            top_offset=rng.choice((0, 16, 32, 56)),
-            row_height=rng.choice((160, 176, 192, 208)),
-            tips=frozenset(p for p in _TIP_APPS if rng.random() < 0.5),
-            contacts_permission_prompt=rng.random() < 0.5,
+            icon_only=icon_only | {k for k in _MORE_ICONABLE if more.random() < 0.4},
+            top_offset=top_offset,
+            row_height=row_height,
+            tips=tips | {p for p in _MORE_TIP_APPS if more.random() < 0.5},
+            contacts_permission_prompt=contacts_permission_prompt,
+            one_letter_days=more.random() < 0.5,
+            gallery_columns=more.choice((2, 3, 4)),
         )
 
     def label(self, key: str) -> str:
-        return self.labels.get(key) or SYNONYMS[key][0]
+        return self.labels.get(key) or {**SYNONYMS, **MORE_SYNONYMS}[key][0]
 
     def order(self, items: Sequence[T], salt: str) -> list[T]:
         """``items`` in this variant's order for the menu named ``salt`` (unchanged in variant 0)."""

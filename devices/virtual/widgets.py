@@ -66,6 +66,7 @@ class View:
     size: int = 44  # font px
     hint: str = ""
     glyph: str = ""  # icon drawn for image buttons
+    painted: str = ""  # text drawn into an image's pixels only: OCR can read it, the dump cannot
 
     @property
     def touchable(self) -> bool:

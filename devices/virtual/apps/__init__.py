@@ -7,6 +7,7 @@ from pocketpilot.devices.virtual.apps.calendar import CalendarApp
 from pocketpilot.devices.virtual.apps.clock import ClockApp
 from pocketpilot.devices.virtual.apps.contacts import ContactsApp
 from pocketpilot.devices.virtual.apps.files import FilesApp
+from pocketpilot.devices.virtual.apps.gallery import GalleryApp
 from pocketpilot.devices.virtual.apps.launcher import LauncherApp
 from pocketpilot.devices.virtual.apps.messages import MessagesApp
 from pocketpilot.devices.virtual.apps.notes import NotesApp
@@ -15,7 +16,7 @@ from pocketpilot.devices.virtual.apps.shopping import ShoppingApp
 
 APP_TYPES: tuple[type[App], ...] = (
     LauncherApp, ContactsApp, MessagesApp, ClockApp, CalendarApp, NotesApp, SettingsApp,
-    FilesApp, ShoppingApp,
+    FilesApp, ShoppingApp, GalleryApp,
 )
 
 

@@ -22,6 +22,7 @@ class App:
     home: ClassVar[str] = "main"
     activities: ClassVar[dict[str, str]] = {}
     tip: ClassVar[tuple[str, str] | None] = None  # (title, message) of the one-time tip
+    added_in: ClassVar[int] = 0  # apps added later go after the first ones on the home screen
 
     def first_page(self) -> Page:
         return Page(self.home)

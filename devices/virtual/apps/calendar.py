@@ -1,4 +1,5 @@
-"""Calendar (com.android.calendar): schedule list, event details, new event form, delete."""
+"""Calendar (com.android.calendar): schedule list, event details, new event form (with all-day,
+repeat and description), delete."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from pocketpilot.devices.bounds import Bounds
+from pocketpilot.devices.virtual import clipboard
 from pocketpilot.devices.virtual import widgets as w
 from pocketpilot.devices.virtual.apps.base import (
     App,
@@ -16,10 +18,12 @@ from pocketpilot.devices.virtual.apps.base import (
     main_fab,
     text_field,
 )
-from pocketpilot.devices.virtual.nav import Navigator, Page
-from pocketpilot.devices.virtual.state import Event
+from pocketpilot.devices.virtual.nav import Choice, Dialog, Navigator, Page
+from pocketpilot.devices.virtual.state import REPEATS, Event
 
 PACKAGE = "com.android.calendar"
+REPEAT_TEXT = {"": "Does not repeat", "daily": "Every day", "weekly": "Every week",
+               "monthly": "Every month", "yearly": "Every year"}
 
 
 class CalendarApp(App):
@@ -85,6 +89,13 @@ class CalendarApp(App):
                          rid="when_time", size=44)]
         if event.location:
             views.append(w.label(take(70, 24), event.location, rid="where", size=44))
+        if event.repeat:
+            views.append(w.label(take(70, 24), REPEAT_TEXT[event.repeat], rid="repeat",
+                                 size=44))
+        if event.description:
+            lines = max(1, -(-len(event.description) // 36))
+            views.append(clipboard.selectable(nav, w.label(
+                take(60 * lines + 10, 24), event.description, rid="description", size=44)))
         return views
 
     def _delete(self, nav: Navigator, event_id: int) -> None:
@@ -113,30 +124,59 @@ class CalendarApp(App):
                           ("duration", "Duration (minutes)"), ("location", "Add location")):
             views.append(w.label(take(60, 24), hint, size=38, style="secondary"))
             views.append(text_field(nav, page, take(140, 4), key, hint, rid=key))
+        views.extend(self._details(nav, page, take))
         if page.error:
             views.append(w.label(take(70, 16), page.error, rid="error", style="error", size=40))
         return views
 
+    def _details(self, nav: Navigator, page: Page, take) -> list[w.View]:
+        """Description, all-day and repeat: below the first fields, which keep their places."""
+        all_day = bool(page.args.get("all_day"))
+        views = [
+            w.label(take(60, 24), "Add description", size=38, style="secondary"),
+            text_field(nav, page, take(140, 4), "description", "Add description",
+                       rid="description"),
+            w.switch_row(take(150, 24), nav.variant.label("all_day"), "", all_day,
+                         lambda: page.args.update(all_day=not all_day), rid="is_all_day"),
+            w.label(take(60, 16), nav.variant.label("repeat"), size=38, style="secondary"),
+        ]
+        chooser = w.button(take(130, 4), REPEAT_TEXT[page.args.get("repeat", "")],
+                           lambda: self._pick_repeat(nav, page), rid="repeats")
+        chooser.desc = nav.variant.label("repeat")
+        return [*views, chooser]
+
+    def _pick_repeat(self, nav: Navigator, page: Page) -> None:
+        def choose(repeat: str) -> None:
+            page.args["repeat"] = repeat
+            nav.dismiss()
+
+        nav.show(Dialog(nav.variant.label("repeat"), items=tuple(
+            Choice(REPEAT_TEXT[r], lambda r=r: choose(r), "android:id/text1") for r in REPEATS)))
+
     def _save(self, nav: Navigator, page: Page) -> None:
         f = {k: page.fields.get(k, "").strip() for k in ("title", "date", "time", "duration",
-                                                           "location")}
+                                                           "location", "description")}
+        all_day = bool(page.args.get("all_day"))
         if not f["title"]:
             page.error = "Add a title"
             return
         try:
             day = date.fromisoformat(f["date"])
-            start = datetime.strptime(f["time"], "%H:%M")
-            duration = int(f["duration"] or 60)
+            start = datetime.strptime("00:00" if all_day else f["time"], "%H:%M")
+            duration = 1440 if all_day else int(f["duration"] or 60)
         except ValueError:
             page.error = "Use a date like 2024-05-20, a time like 14:30 and minutes as a number"
             return
         nav.state.add("events", title=f["title"], date=day.isoformat(),
                       time=start.strftime("%H:%M"), duration_min=duration,
-                      location=f["location"])
+                      location=f["location"], description=f["description"], all_day=all_day,
+                      repeat=page.args.get("repeat", ""))
         nav.pop()
 
 
 def _span(event: Event, use_24h: bool) -> str:
+    if event.all_day:
+        return "All day"
     start = datetime.strptime(event.time, "%H:%M")
     end = start + timedelta(minutes=event.duration_min)
     return (f"{format_time(event.time, use_24h)} - "

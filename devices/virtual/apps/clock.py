@@ -1,4 +1,5 @@
-"""Clock (com.android.deskclock): Alarm, Clock and Timer tabs, alarm editor with a time form."""
+"""Clock (com.android.deskclock): Alarm, Clock, Timer and Stopwatch tabs, alarm editor with a time
+form and repeat days."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import ClassVar
 
 from pocketpilot.devices.bounds import Bounds
 from pocketpilot.devices.virtual import widgets as w
+from pocketpilot.devices.virtual.apps import stopwatch
 from pocketpilot.devices.virtual.apps.base import (
     App,
     action_button,
@@ -20,7 +22,9 @@ from pocketpilot.devices.virtual.state import Alarm, Timer
 
 PACKAGE = "com.android.deskclock"
 TABS = (("alarm", "Alarm", "tab_menu_alarm"), ("clock", "Clock", "tab_menu_clock"),
-        ("timer", "Timer", "tab_menu_timer"))
+        ("timer", "Timer", "tab_menu_timer"), ("stopwatch", "Stopwatch", "tab_menu_stopwatch"))
+DAYS = (("Mon", "Monday"), ("Tue", "Tuesday"), ("Wed", "Wednesday"), ("Thu", "Thursday"),
+        ("Fri", "Friday"), ("Sat", "Saturday"), ("Sun", "Sunday"))
 WORLD = (("London", 8), ("New York", 3), ("Tokyo", 16))  # hours ahead of the phone's zone
 
 
@@ -92,6 +96,7 @@ class ClockApp(App):
             page.args["pm"] = hour >= 12
         page.fields["minute"] = f"{minute:02d}"
         page.fields["label"] = alarm.label if alarm else ""
+        page.args["days"] = list(alarm.days) if alarm else []
 
     def page_edit(self, nav: Navigator, page: Page, area: Bounds) -> list[w.View]:
         area = content(area, nav)
@@ -131,6 +136,27 @@ class ClockApp(App):
             box = take(140, 48)
             views.append(action_button(nav, "delete", box, lambda: confirm_delete(
                 nav, "alarm", lambda: self._delete(nav, existing)), rid="delete", glyph="X"))
+        views.extend(self._days(nav, page, take))
+        return views
+
+    def _days(self, nav: Navigator, page: Page, take) -> list[w.View]:
+        """Repeat-day chips; some variants draw one letter, each keeps the day's full name."""
+        views = [w.label(take(70, 48), "Repeat", rid="repeat_title", size=40, style="secondary")]
+        strip = take(120, 16)
+        width = (strip.width - 6 * 12) // 7
+        days = page.args.setdefault("days", [])
+        for i, (short, full) in enumerate(DAYS):
+            left = strip.left + i * (width + 12)
+
+            def toggle(short: str = short) -> None:
+                chosen = set(days) ^ {short}
+                days[:] = [d for d, _ in DAYS if d in chosen]
+
+            text = short[:1] if nav.variant.one_letter_days else short
+            views.append(w.View(w.CHECK_BOX, Bounds(left, strip.top, left + width, strip.bottom),
+                                text=text, desc=full, rid="day_button", checkable=True,
+                                checked=short in days, clickable=True, focusable=True,
+                                on_tap=toggle, style="chip", size=38))
         return views
 
     def _save(self, nav: Navigator, page: Page) -> None:
@@ -148,7 +174,7 @@ class ClockApp(App):
         if not use_24h:
             hour = hour % 12 + (12 if page.args.get("pm") else 0)
         values = {"time": f"{hour:02d}:{minute:02d}", "label": page.fields.get("label", "").strip(),
-                  "enabled": True}
+                  "enabled": True, "days": tuple(page.args.get("days", ()))}
         if page.args.get("id"):
             nav.state.update("alarms", page.args["id"], **values)
         else:
@@ -183,10 +209,15 @@ class ClockApp(App):
                                trailing=there_label))
         return views
 
+    # -- stopwatch ------------------------------------------------------------------------
+    def _tab_stopwatch(self, nav: Navigator, page: Page, area: Bounds) -> list[w.View]:
+        return stopwatch.tab(nav, page, area)
+
     # -- timers ---------------------------------------------------------------------------
     def _tab_timer(self, nav: Navigator, page: Page, area: Bounds) -> list[w.View]:
         take = w.column(48, area.top + 40, area.right - 48)
-        views = [w.label(take(90), "Timer", rid="action_bar_title", size=56, style="heading")]
+        heading = take(90)
+        views = [w.label(heading, "Timer", rid="action_bar_title", size=56, style="heading")]
         boxes = take(150, 24)
         third = (boxes.width - 48) // 3
         for i, (key, hint) in enumerate((("t_h", "Hours"), ("t_m", "Minutes"),
@@ -202,9 +233,14 @@ class ClockApp(App):
         take(0, 24)
         for timer in nav.state.timers:
             views.append(self._timer_row(nav, take(200), timer))
+        # "Add timer" sets one without starting it; it sits on the heading line, clear of the form.
+        views.append(action_button(nav, "set_timer", Bounds(heading.right - 360, heading.top - 10,
+                                                            heading.right, heading.bottom + 10),
+                                   lambda: self._start(nav, page, run=False), rid="timer_add",
+                                   glyph="+"))
         return views
 
-    def _start(self, nav: Navigator, page: Page) -> None:
+    def _start(self, nav: Navigator, page: Page, *, run: bool = True) -> None:
         try:
             parts = [int(page.fields.get(k, "").strip() or 0) for k in ("t_h", "t_m", "t_s")]
         except ValueError:
@@ -215,7 +251,10 @@ class ClockApp(App):
             page.error = "Enter a duration"
             return
         page.error = ""
-        nav.state.add("timers", duration_s=seconds, remaining_s=float(seconds), running=True)
+        if run:
+            nav.state.add("timers", duration_s=seconds, remaining_s=float(seconds), running=True)
+        else:
+            nav.state.add("timers", duration_s=seconds)
         for key in ("t_h", "t_m", "t_s"):
             page.fields.pop(key, None)
         page.focus = None
@@ -225,10 +264,12 @@ class ClockApp(App):
         whole = int(-(-left // 1))
         text = f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}" if whole >= 3600 \
             else f"{whole // 60:02d}:{whole % 60:02d}"
-        state = "Running" if timer.running else ("Done" if left <= 0 else "Paused")
+        fresh = timer.remaining_s is None
+        state = "Running" if timer.running else ("Done" if left <= 0 else
+                                                 "Not started" if fresh else "Paused")
         toggle = w.button(Bounds(box.right - 500, box.top + 30, box.right - 260, box.bottom - 30),
-                          "Pause" if timer.running else "Resume",
-                          lambda: nav.state.update("timers", timer.id,
+                          "Pause" if timer.running else "Start" if fresh else "Resume",
+                          lambda: nav.state.update("timers", timer.id, remaining_s=float(left),
                                                    running=not timer.running and left > 0),
                           rid="play_pause")
         delete = w.button(Bounds(box.right - 240, box.top + 30, box.right, box.bottom - 30),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from pocketpilot.devices.bounds import Bounds
+from pocketpilot.devices.virtual import clipboard
 from pocketpilot.devices.virtual import widgets as w
 from pocketpilot.devices.virtual.apps.base import (
     App,
@@ -15,7 +16,7 @@ from pocketpilot.devices.virtual.apps.base import (
     text_field,
 )
 from pocketpilot.devices.virtual.nav import Choice, Dialog, Navigator, Page
-from pocketpilot.devices.virtual.state import Contact
+from pocketpilot.devices.virtual.state import PHONE_LABELS, Contact, PhoneNumber
 from pocketpilot.devices.virtual.system import PERMISSION_UI
 
 PACKAGE = "com.android.contacts"
@@ -78,7 +79,8 @@ class ContactsApp(App):
         if query:
             digits = "".join(ch for ch in query if ch.isdigit())
             people = [c for c in people if query in c.name.lower()
-                      or (digits and digits in "".join(ch for ch in c.phone if ch.isdigit()))]
+                      or (digits and any(digits in "".join(ch for ch in n if ch.isdigit())
+                                         for n in c.numbers))]
         box = take(90)
         count = w.label(Bounds(48, box.top + 10, area.right - 48, box.bottom - 10),
                         f"{len(people)} contacts", rid="contacts_count", size=38,
@@ -136,10 +138,11 @@ class ContactsApp(App):
             actions.append(action_button(nav, key, box, tap, rid=rid))
         take(0, 40)
         details: list[w.View] = []
-        if contact.phone:
-            details.append(w.row(take(190), contact.phone, "Mobile", rid="phone_row",
-                                 title_rid="header", subtitle_rid="sub_header",
-                                 on_tap=lambda: nav.push("call", id=contact.id), lead=0))
+        for phone in contact.phones:
+            details.append(w.row(take(190), phone.number, phone.label.capitalize(),
+                                 rid="phone_row", title_rid="header", subtitle_rid="sub_header",
+                                 on_tap=lambda: nav.push("call", id=contact.id), lead=0,
+                                 on_long=lambda n=phone.number: clipboard.text_menu(nav, n)))
         if contact.email:
             details.append(w.row(take(190), contact.email, "Email", rid="email_row",
                                  title_rid="header", subtitle_rid="sub_header", lead=0))
@@ -164,8 +167,12 @@ class ContactsApp(App):
     # -- editor ---------------------------------------------------------------------------
     def _edit(self, nav: Navigator, contact: Contact | None) -> None:
         page = nav.push("edit", id=contact.id if contact else None)
+        phones = list(contact.phones) if contact else []
+        page.args["labels"] = [p.label for p in phones] or ["mobile"]
         if contact:
-            page.fields.update(name=contact.name, phone=contact.phone, email=contact.email)
+            page.fields.update(first=contact.first_name, last=contact.last_name,
+                               email=contact.email)
+            page.fields.update({_phone_key(i): p.number for i, p in enumerate(phones)})
 
     def page_edit(self, nav: Navigator, page: Page, area: Bounds) -> list[w.View]:
         area = content(area, nav)
@@ -178,18 +185,46 @@ class ContactsApp(App):
                         on_up=nav.pop, actions=[save])
         take = w.column(48, area.top + 200, area.right - 48)
         views = [bar]
-        for key, hint in (("name", "Name"), ("phone", "Phone"), ("email", "Email")):
-            views.append(text_field(nav, page, take(150, 32), key, hint, rid=f"editor_{key}"))
+        for key, hint in (("first", "First name"), ("last", "Last name")):
+            views.append(text_field(nav, page, take(150, 32), key, hint, rid=f"editor_{key}_name"))
+        labels = page.args.setdefault("labels", ["mobile"])
+        for i, label in enumerate(labels):
+            box = take(150, 32)
+            hint = "Phone" if i == 0 else f"Phone {i + 1}"
+            views.append(text_field(nav, page, Bounds(box.left, box.top, box.right - 300,
+                                                      box.bottom), _phone_key(i), hint,
+                                    rid="editor_phone"))
+            chooser = w.button(Bounds(box.right - 280, box.top + 10, box.right, box.bottom - 10),
+                               label.capitalize(), lambda i=i: self._pick_label(nav, page, i),
+                               rid="editor_phone_type")
+            chooser.desc = f"{hint} type"
+            views.append(chooser)
+        views.append(action_button(nav, "add_phone", take(120, 16),
+                                   lambda: labels.append("mobile"), rid="editor_add_phone",
+                                   glyph="+"))
+        views.append(text_field(nav, page, take(150, 32), "email", "Email", rid="editor_email"))
         if page.error:
             views.append(w.label(take(70, 16), page.error, rid="error", style="error", size=40))
         return views
 
+    def _pick_label(self, nav: Navigator, page: Page, index: int) -> None:
+        def choose(label: str) -> None:
+            page.args["labels"][index] = label
+            nav.dismiss()
+
+        nav.show(Dialog("Phone type", items=tuple(
+            Choice(label.capitalize(), lambda label=label: choose(label), "android:id/text1")
+            for label in nav.variant.order(PHONE_LABELS, "phone-labels"))))
+
     def _save(self, nav: Navigator, page: Page) -> None:
-        name = page.fields.get("name", "").strip()
-        if not name:
+        first = page.fields.get("first", "").strip()
+        last = page.fields.get("last", "").strip()
+        if not first and not last:
             page.error = "Enter a name"
             return
-        values = {"name": name, "phone": page.fields.get("phone", "").strip(),
+        phones = tuple(PhoneNumber(number, label) for i, label in enumerate(page.args["labels"])
+                       if (number := page.fields.get(_phone_key(i), "").strip()))
+        values = {"first_name": first, "last_name": last, "phones": phones,
                   "email": page.fields.get("email", "").strip()}
         if page.args.get("id"):
             nav.state.update("contacts", page.args["id"], **values)
@@ -197,3 +232,7 @@ class ContactsApp(App):
         else:
             contact = nav.state.add("contacts", **values)
             nav.replace("detail", id=contact.id)
+
+
+def _phone_key(index: int) -> str:
+    return "phone" if index == 0 else f"phone{index + 1}"

@@ -26,7 +26,10 @@ class LauncherApp(App):
                          clock.strftime("%a, %b ") + str(clock.day), rid="date_view", size=56,
                          style="heading")
         apps = [a for p, a in nav.apps.items() if p != LAUNCHER]
-        apps = nav.variant.order(apps, "launcher")
+        # Each release's apps are shuffled among themselves, so older icons keep their cells.
+        apps = [a for release in sorted({a.added_in for a in apps}) for a in nav.variant.order(
+            [a for a in apps if a.added_in == release], "launcher" + (f"-{release}" if release
+                                                                      else ""))]
         cell_w = (area.width - 48) // COLUMNS
         top = area.top + 360 + nav.variant.top_offset
         icons: list[w.View] = []

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from pocketpilot.devices.bounds import Bounds
+from pocketpilot.devices.virtual import clipboard
 from pocketpilot.devices.virtual import widgets as w
 from pocketpilot.devices.virtual.apps.base import (
     App,
@@ -191,6 +192,7 @@ def _bubble(nav: Navigator, box: Bounds, message) -> w.View:
                     style="bubble-out" if message.outgoing else "bubble-in")
     status = w.label(Bounds(left + 16, box.bottom - 64, left + width, box.bottom - 12),
                      _when(message.time, nav), rid="message_status", size=36, style="secondary")
+    clipboard.selectable(nav, bubble, message.body)
     return w.group(box, [bubble, status], rid="message_content", cls=w.LINEAR)
 
 

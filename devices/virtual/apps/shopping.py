@@ -1,7 +1,9 @@
-"""Shopping List (com.example.shopping): items with prices, check-off, running totals."""
+"""Shopping List (com.example.shopping): items with prices, check-off, running totals; an item
+may carry a category, a note and a date it is needed by."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from pocketpilot.devices.bounds import Bounds
@@ -57,10 +59,15 @@ class ShoppingApp(App):
                            rid="item_checkbox")
         price = w.label(Bounds(box.right - 280, mid - 32, box.right - 48, mid + 32),
                         f"${item.price * item.qty:.2f}", rid="item_price", size=44)
+        children = [check, price]
+        details = " · ".join(p for p in (item.category, _day(item.date), item.note) if p)
+        if details:
+            children.append(w.label(Bounds(132, mid + 36, box.right - 300, box.bottom - 4),
+                                    details, rid="item_details", size=34, style="secondary"))
         return w.View(w.LINEAR, box, rid="item_row", long_clickable=True,
                       on_long=lambda: confirm_delete(nav, f'"{item.name}"', lambda: nav.state
                                                      .remove("shopping", item.id)),
-                      children=[check, price], style="row")
+                      children=children, style="row")
 
     def _add(self, nav: Navigator) -> None:
         page = nav.push("add")
@@ -79,6 +86,10 @@ class ShoppingApp(App):
             views.append(w.label(take(70, 16), page.error, rid="error", style="error", size=40))
         views.append(action_button(nav, "save", take(140, 48), lambda: self._save(nav, page),
                                    rid="save_item", glyph="v"))
+        # The optional details sit below Save, so the form's first fields keep their places.
+        for key, hint in (("category", "Category"), ("note", "Note"),
+                          ("date", "Needed by (YYYY-MM-DD)")):
+            views.append(text_field(nav, page, take(150, 32), key, hint, rid=f"item_{key}"))
         return views
 
     def _save(self, nav: Navigator, page: Page) -> None:
@@ -92,5 +103,20 @@ class ShoppingApp(App):
         if not name or price < 0 or qty < 1:
             page.error = "Enter a name, a price of 0 or more and a quantity of 1 or more"
             return
-        nav.state.add("shopping", name=name, price=price, qty=qty)
+        needed = page.fields.get("date", "").strip()
+        try:
+            needed = date.fromisoformat(needed).isoformat() if needed else ""
+        except ValueError:
+            page.error = "Use a date like 2024-05-20"
+            return
+        nav.state.add("shopping", name=name, price=price, qty=qty, date=needed,
+                      category=page.fields.get("category", "").strip(),
+                      note=page.fields.get("note", "").strip())
         nav.pop()
+
+
+def _day(iso: str) -> str:
+    if not iso:
+        return ""
+    day = date.fromisoformat(iso)
+    return day.strftime("%b ") + str(day.day)
