@@ -24,7 +24,8 @@ from pocketpilot.planner.state import Budget
 
 SUFFIXES = (".yaml", ".yml")
 # What changes on the phone by itself or by merely looking: time, battery, read marks, alerts.
-AMBIENT_CHANGES = ("clock", "battery", "threads.read", "notifications", "timers.remaining_s", "timers.running")
+AMBIENT_CHANGES = ("clock", "battery", "threads.read", "notifications", "timers.remaining_s", "timers.running",
+                   "stopwatch.elapsed_s")  # a running stopwatch counts on by itself
 
 
 class ScenarioError(PocketpilotError):
