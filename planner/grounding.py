@@ -48,7 +48,7 @@ SUGGESTED = 1.0
 SEMANTIC_WEIGHT = 4.0  # relatedness above the unrelated level: +0.5 cosine weighs like one goal word
 ROLE_RELATED_SPAN = 0.3  # how much above the unrelated level a create/edit control must be to count fully
 RELATED_BELOW = UNRELATED_BELOW
-FLIP_RELATED_BELOW = 0.35  # tuning half: 'ring at 7' meets 'Do Not Disturb' at 0.34, 'dnd' meets it above
+FLIP_RELATED_BELOW = 0.40  # tuning half: 'night mode' meets 'Airplane mode' at 0.39, 'ring at 7' 'Do Not Disturb' at 0.34
 EXISTING_ITEM = 1.0  # memory's next step towards a page like the goal: a strong hint, not an order
 
 
@@ -118,6 +118,7 @@ def ground(
     offered = [e for e in screen.elements if e.enabled and element_key(e) not in blocked
                and not _duplicate_switch(e, screen) and not screen.is_chrome(e)]  # the Home/Back bar never
     meaning = related(offered) if related is not None else {}
+    form = after_typing or any(e.editable for e in offered)
     # a list item's id (alarm_item) is every row's: only what the row says tells rows apart
     named = {e.id: words(f"{e.label} {e.desc} {'' if screen.in_list(e) else e.resource_id.split('/')[-1]}")
              for e in offered}
@@ -134,14 +135,20 @@ def ground(
         overlap = len(matched) + carried
         score = sum(2.0 / spread[w] ** 0.5 for w in matched) + 2.0 * carried
         if element.id in meaning:
-            commits = bool(words(f"{element.label} {element.desc}") & COMMITS)
+            # a control that commits serves the form the goal fills: only where there is a form
+            commits = form and bool(words(f"{element.label} {element.desc}") & COMMITS)
             # a switch or box flips the user's state at once: it needs a closer meaning than a row
             # that only opens a page
-            bar = FLIP_RELATED_BELOW if _flips(element, screen) else RELATED_BELOW
-            if meaning[element.id] < bar and not overlap and element.id != suggested and not commits \
+            # that only opens a page, and a shared word ('mode' of 'Airplane mode' for 'night mode')
+            # is no sign: its name must be in the goal, or its meaning close
+            flips = _flips(element, screen)
+            named_in_goal = any(len(p) >= 3 and p.lower() in goal.lower()
+                                for p in (x.strip() for x in element.label.split(" · ")) if p)
+            vouched = named_in_goal if flips else bool(overlap)
+            bar = FLIP_RELATED_BELOW if flips else RELATED_BELOW
+            if meaning[element.id] < bar and not vouched and element.id != suggested and not commits \
                     and not element.editable and not element.scrollable and element.actionable:
-                # acting on it could only change something the goal does not name (a control that
-                # commits or confirms serves whatever form the goal fills, so it stays)
+                # acting on it could only change something the goal does not name
                 continue
             # what it means, or the goal's words on it, whichever says more (never both)
             score = max(score, SEMANTIC_WEIGHT * max(0.0, meaning[element.id] - RELATED_BELOW))

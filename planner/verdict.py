@@ -128,14 +128,18 @@ def _goal_texts(goal: str, inputs: dict[str, str]) -> list[str]:
 
 
 def _shown(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[Step]) -> Evidence | None:
-    """Every text the goal carries is on screen outside input boxes, after the subtask acted."""
+    """Every text the goal carries was typed by this subtask and is now on screen outside input
+    boxes (saved, sent, listed)."""
     texts = _goal_texts(goal, inputs)
     if not texts or not any(s.effective for s in steps):
         return None
     committed = [f"{e.label} {e.text} {e.desc}" for e in screen.elements if not e.editable]
+    typed = [s.text for s in steps if s.verb == "type" and s.effective]
     for text in texts:
         if handed_in_and_typed_before(text, inputs, steps):
             continue  # a number typed into the recipient box that opened this chat: it chose the chat
+        if not entered(text, typed):
+            return None  # shown, but not put there by this subtask: it may have been there all along
         if not entered(text, committed) and not any(text.lower() in c.lower() for c in committed):
             return None
     return Evidence("shown", ", ".join(repr(t) for t in texts) + " shown")
