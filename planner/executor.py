@@ -155,6 +155,8 @@ def options(candidates: Candidates, *, reading: bool, allow_done: bool, shape: s
     rows = sorted([*rows, *chosen], key=lambda row: -row[3])
     if shape is not None:
         rows.sort(key=lambda row: row[1] != "read")  # stable: keeps best-match order otherwise
+    # finish and back always keep their letters; the least likely screen options give theirs up
+    rows = rows[: len(LETTERS) - 1 - allow_done]
     if allow_done:
         rows.append((FINISH, "finish", "finish: the goal is complete", 0.0 if finish_likely else UNLIKELY, ""))
     rows.append((GO_BACK, "go back", "go back", UNLIKELY, ""))

@@ -207,3 +207,20 @@ def test_texting_a_number_just_read_opens_its_chat_and_sends_once(tmp_path):
     new = Counter(outgoing()) - Counter(before)
     to_bob = [body for (address, body), n in new.items() if address.endswith("0102") for _ in range(n)]
     assert len(to_bob) == 1 and "12 Oak St" in to_bob[0]  # sent once, the address, not the number
+
+
+def test_finish_and_back_are_offered_however_long_the_screen_is():
+    from pocketpilot.devices.screen import Bounds, Element
+    from pocketpilot.planner.executor import LETTERS, options
+    from pocketpilot.planner.grounding import Candidates
+
+    def row(i: int) -> Element:
+        return Element(id=i, node=i, class_name="android.widget.TextView", resource_id="", label=f"Row {i}",
+                       text="", desc="", bounds=Bounds(0, 100 * i, 1080, 100 * i + 90), clickable=True,
+                       long_clickable=False, scrollable=False, checkable=False, checked=False, selected=False,
+                       focused=False, enabled=True, password=False, editable=False)
+
+    rows = tuple(row(i) for i in range(1, 21))
+    choices = options(Candidates(rows, (), tuple(0.0 for _ in rows)), reading=False, allow_done=True)
+    assert len(choices) == len(LETTERS)
+    assert [c.verb for c in choices[-2:]] == ["finish", "go back"]
