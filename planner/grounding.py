@@ -48,7 +48,7 @@ SUGGESTED = 1.0
 SEMANTIC_WEIGHT = 4.0  # relatedness above the unrelated level: +0.5 cosine weighs like one goal word
 ROLE_RELATED_SPAN = 0.3  # how much above the unrelated level a create/edit control must be to count fully
 RELATED_BELOW = UNRELATED_BELOW
-FLIP_RELATED_BELOW = 0.40  # tuning half: 'night mode' meets 'Airplane mode' at 0.39, 'ring at 7' 'Do Not Disturb' at 0.34
+FLIP_RELATED_BELOW = 0.40  # tuning: 'night mode' meets 'Airplane mode' at 0.39, 'ring at 7' 'Do Not Disturb' 0.34
 EXISTING_ITEM = 1.0  # memory's next step towards a page like the goal: a strong hint, not an order
 
 
