@@ -171,6 +171,16 @@ class VirtualPhone:
                         "GrantPermissionsActivity")
             return (self._nav.foreground, self._nav.app.activity(self._nav.page))
 
+    def settings(self):
+        """The phone's settings (``state.Settings``), as ``adb shell settings get`` reads them."""
+        with self._lock:
+            return self._state.settings
+
+    def update_settings(self, **changes) -> None:
+        """What ``settings put`` and ``svc wifi`` change, applied as the Settings app would."""
+        with self._lock:
+            self._state.set_settings(**changes)
+
     def state_dict(self) -> dict:
         with self._lock:
             return {**self._state.to_dict(), "battery": self._power.to_dict()}
