@@ -46,6 +46,8 @@ def parse_input(args: list[str]) -> list[Gesture]:
     command, rest = args[0], args[1:]
     try:
         return _gestures(command, rest)
+    except InputUsageError:
+        raise
     except ValueError as exc:  # Java's NumberFormatException, answered the same way
         raise InputUsageError(f"Invalid arguments for command: {command}") from exc
 
