@@ -26,6 +26,8 @@ from pocketpilot.devices.virtual.files_fs import FsError, VirtualFs
 
 DEFAULT_DUMP = "/sdcard/window_dump.xml"
 DENSITY = 420
+SYSTEM_PACKAGES = ("android", "com.android.systemui", "com.android.shell", "com.android.adbkeyboard",
+                   "com.android.inputmethod.latin")
 FOLLOW_TICK = 1.0  # seconds between healthd lines while ``logcat`` follows (phones are chatty)
 
 
@@ -105,7 +107,12 @@ class PhoneCommands:
 
     # -- apps ---------------------------------------------------------------------------------
     def _packages(self) -> set[str]:
+        """Packages with a launcher activity: what ``am start`` and ``monkey`` can open."""
         return {a.package for a in self.phone.apps()}
+
+    def _installed(self) -> set[str]:
+        """What ``pm`` and ``dumpsys package`` know: the apps, the launcher, the system's own."""
+        return self._packages() | {self.phone.focus()[0], *SYSTEM_PACKAGES}
 
     def am(self, call: Invocation) -> Result:
         args = call.args
@@ -157,10 +164,10 @@ class PhoneCommands:
         args = call.args
         if args[:2] == ["list", "packages"]:
             needle = next((a for a in args[2:] if not a.startswith("-")), "")
-            listed = sorted(p for p in self._packages() if needle in p)
+            listed = sorted(p for p in self._installed() if needle in p)
             return _text("".join(f"package:{p}\n" for p in listed))
         if args[:1] == ["path"] and len(args) > 1:
-            if args[1] not in self._packages():
+            if args[1] not in self._installed():
                 return _text("", 1)
             return _text(f"package:/system/app/{args[1]}/{args[1]}.apk\n")
         return fail(f"pm {' '.join(args[:2])}: not supported by the virtual phone")
@@ -185,7 +192,7 @@ class PhoneCommands:
         if service == "power":
             return _text(render.dumpsys_power())
         if service == "package" and len(call.args) > 1:
-            if call.args[1] not in self._packages():
+            if call.args[1] not in self._installed():
                 return _text(f"Unable to find package: {call.args[1]}\n")
             return _text(render.dumpsys_package(call.args[1]))
         return _text(f"Can't find service: {service}\n")
