@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pocketpilot.devices.adbd import AdbDaemon
-from pocketpilot.devices.adbd.server import FEATURES
 from pocketpilot.devices.adbd.protocol import (
     A_CLSE,
     A_CNXN,
@@ -31,6 +30,7 @@ from pocketpilot.devices.adbd.protocol import (
     Packet,
     decode_header,
 )
+from pocketpilot.devices.adbd.server import FEATURES
 from tests.devices.test_adb_fixtures import StandInPhone, daemon, stand_in  # noqa: F401
 
 TIMEOUT = 5.0
