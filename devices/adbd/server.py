@@ -20,6 +20,7 @@ import resource
 import socket
 import threading
 import time
+from dataclasses import replace
 
 from pocketpilot.devices.adbd.commands import Phone, PhoneCommands
 from pocketpilot.devices.adbd.services import ReverseTable, framebuffer, run_shell
@@ -34,10 +35,12 @@ FEATURES = "shell_v2,cmd,stat_v2,ls_v2,fixed_push_mkdir,fixed_push_symlink_times
 FD_RESERVE = 16  # descriptors kept free for the shell, the toolbox and the log
 
 
-def default_max_connections() -> int:
-    """Connections the open-file limit affords (each may hold a socket plus a shell's pipes)."""
+def fd_budget() -> tuple[int, int]:
+    """(connections, running services) the open-file limit affords: a connection holds one
+    descriptor, a running shell service about eight (pipes, the toolbox socket, its client)."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    return max(4, min(256, (soft - FD_RESERVE) // 4))
+    spare = max(0, soft - FD_RESERVE)
+    return max(4, min(256, spare // 3)), max(2, min(64, spare // 12))
 
 
 class AdbDaemon:
@@ -47,8 +50,11 @@ class AdbDaemon:
                  limits: Limits | None = None, max_connections: int | None = None) -> None:
         self.phone = phone
         self.host, self.port = host, port
+        connections, services = fd_budget()
         self.limits = limits or Limits()
-        self.max_connections = max_connections or default_max_connections()
+        if self.limits.services > services:
+            self.limits = replace(self.limits, services=services)
+        self.max_connections = max_connections or connections
         files = getattr(phone, "files", None)
         self.commands = PhoneCommands(phone, serial=f"{host}:{port}",
                                       fs=files if isinstance(files, VirtualFs) else None)
@@ -92,8 +98,9 @@ class AdbDaemon:
             connections = list(self._connections)
         for conn in connections:
             conn.close()
+        deadline = time.monotonic() + 5  # one budget for all: a stuck reader must not stall exit
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         self.shell.close()
 
     def wait(self) -> None:
@@ -125,8 +132,9 @@ class AdbDaemon:
                 if exc.errno not in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
                     log.warning("adbd: accept failed: %s; retrying", exc)
                 if not self._evict_pending():
+                    if not backoff:
+                        log.warning("adbd: cannot accept (%s); backing off and retrying", exc)
                     backoff = min(1.0, backoff * 2 or 0.01)
-                    log.warning("adbd: out of file descriptors (%s); retrying in %.2fs", exc, backoff)
                     time.sleep(backoff)
                 continue
             backoff = 0.0
@@ -150,7 +158,7 @@ class AdbDaemon:
         if not pending:
             return False
         oldest = min(pending, key=lambda c: c.opened_at)
-        log.warning("adbd: closing %s, which has not finished its handshake, to make room", oldest.peer)
+        log.info("adbd: closing %s, which has not finished its handshake, to make room", oldest.peer)
         oldest.close()
         with self._lock:
             self._connections.discard(oldest)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import struct
 
+from pocketpilot.devices.adbd.protocol import PacketError
 from pocketpilot.devices.virtual.files_fs import Entry, FsError, VirtualFs
 
 MAX_PATH = 1024
@@ -20,7 +21,7 @@ ENOENT = 2
 SHELL_UID = 2000
 
 
-class SyncProtocolError(ValueError):
+class SyncProtocolError(PacketError):
     """The client sent something that is not a sync request; the stream is dropped."""
 
 

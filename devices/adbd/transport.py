@@ -263,15 +263,22 @@ class Connection:
         if stream is None:
             self.send(Packet(A_CLSE, 0, remote_id))  # adbd's way to refuse a service
             return
-        self.send(Packet(A_OKAY, stream.local_id, remote_id))
-        threading.Thread(target=self._serve, args=(service, stream), daemon=True,
-                         name=f"adbd-{name.split(':', 1)[0]}").start()
+        try:
+            self.send(Packet(A_OKAY, stream.local_id, remote_id))
+            threading.Thread(target=self._serve, args=(service, stream), daemon=True,
+                             name=f"adbd-{name.split(':', 1)[0]}").start()
+        except BaseException:  # the host vanished (or no thread could start): give the slot back
+            self.forget(stream)
+            self._services.release()
+            raise
 
     def _serve(self, service: Service, stream: Stream) -> None:
         try:
             service(stream)
         except StreamClosed as exc:
             log.debug("adbd: stream %d (%s) ended early: %s", stream.local_id, stream.name[:60], exc)
+        except PacketError as exc:  # the host's mistake inside a stream (a bad sync request)
+            log.warning("adbd: %r from %s: bad request: %s", stream.name[:80], self.peer, exc)
         except Exception as exc:  # a bug in one service must not take the connection down
             log.error("adbd: service %r from %s failed: %s: %s", stream.name[:80], self.peer,
                       type(exc).__name__, exc)
