@@ -80,6 +80,7 @@ def test_multiline_text_sends_enter_between_lines(device: AdbDevice, stand_in: S
 def test_untypeable_text_is_rejected_before_the_device_is_touched(
     device: AdbDevice, stand_in: StandInPhone  # noqa: F811
 ) -> None:
+    device.shell("ime set com.android.inputmethod.latin/.LatinIME")  # no ADB Keyboard: no Unicode route
     field = device.observe().find("Search")[0]
     with pytest.raises(UntypeableText, match="non-ASCII"):
         device.act(TypeText("héllo", element=field.id))
