@@ -58,7 +58,8 @@ class AdbDaemon:
         files = getattr(phone, "files", None)
         self.commands = PhoneCommands(phone, serial=f"{host}:{port}",
                                       fs=files if isinstance(files, VirtualFs) else None)
-        self.shell = PhoneShell(self.commands.table(), max_running=self.limits.services)
+        self.shell = PhoneShell(self.commands.table(), max_running=self.limits.services,
+                                files=self.commands.fs)
         self.reverse = ReverseTable()
         self._services = threading.BoundedSemaphore(self.limits.services)
         self._listener: socket.socket | None = None

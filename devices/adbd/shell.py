@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pocketpilot.devices.adbd import toolbox_client as wire
+from pocketpilot.devices.virtual.files_fs import FsError, VirtualFs
 
 log = logging.getLogger(__name__)
 SH = "/system/bin/sh"
@@ -40,7 +41,8 @@ HOST_FILTERS = (
 )
 # Android's shell starts in / with these; cd and pwd follow $PWD, which the toolbox reads.
 PRELUDE = (
-    "PWD=/; OLDPWD=/; export PWD OLDPWD HOME=/ TMPDIR=/data/local/tmp; "
+    "PWD=${__pp_start:-/}; OLDPWD=$PWD; unset __pp_start; "
+    "export PWD OLDPWD HOME=/ TMPDIR=/data/local/tmp; "
     f'cd() {{ __pp_to=$({CD} "$@") && {{ OLDPWD=$PWD; PWD=$__pp_to; }}; }}; '
     'pwd() { echo "$PWD"; }\n'
 )
@@ -84,8 +86,10 @@ def find_shell() -> str:
 class PhoneShell:
     """Owns the toolbox socket and PATH folder; ``spawn`` starts one ``sh -c`` for a service."""
 
-    def __init__(self, commands: dict[str, Command], *, max_running: int = 64) -> None:
-        self.commands = commands
+    def __init__(self, commands: dict[str, Command], *, max_running: int = 64,
+                 files: VirtualFs | None = None) -> None:
+        self.files = files
+        self.commands = {**commands, "sh": self._sh, "which": self._which}
         self.shell = find_shell()
         self._dir = Path(tempfile.mkdtemp(prefix="pocketpilot-adbd-"))
         self._bin = self._dir / "bin"
@@ -112,27 +116,49 @@ class PhoneShell:
         shutil.rmtree(self._dir, ignore_errors=True)
 
     def spawn(self, command: str, *, stdin: int | None = subprocess.DEVNULL,
-              stderr: int | None = subprocess.PIPE) -> subprocess.Popen:
+              stderr: int | None = subprocess.PIPE, args: tuple[str, ...] = (),
+              cwd: str = "/") -> subprocess.Popen:
         """``sh -c command`` with the phone's PATH; its own session, so a kill reaches its children."""
         env = {
-            "PATH": str(self._bin), "POCKETPILOT_TOOLBOX": self._socket_path, "PWD": "/",
+            "PATH": str(self._bin), "POCKETPILOT_TOOLBOX": self._socket_path, "__pp_start": cwd,
             "ANDROID_DATA": "/data", "ANDROID_ROOT": "/system", "EXTERNAL_STORAGE": "/sdcard",
             "LANG": "C.UTF-8", "HOSTNAME": "localhost", "USER": "shell",
         }
         return subprocess.Popen(
-            [self.shell, "-c", PRELUDE + command, SH], cwd=self._home, env=env, stdin=stdin,
+            [self.shell, "-c", PRELUDE + command, SH, *args], cwd=self._home, env=env, stdin=stdin,
             stdout=subprocess.PIPE, stderr=stderr, start_new_session=True,
         )
 
-    def run(self, command: str, *, stdin: bytes = b"", timeout: float = 60.0) -> Result:
-        """Run to the end and collect everything (tests, and services that need no streaming)."""
-        proc = self.spawn(command, stdin=subprocess.PIPE)
+    def run(self, command: str, *, stdin: bytes = b"", timeout: float = 60.0,
+            args: tuple[str, ...] = (), cwd: str = "/") -> Result:
+        """Run to the end and collect everything (``sh FILE``, tests)."""
+        proc = self.spawn(command, stdin=subprocess.PIPE, args=args, cwd=cwd)
         try:
             out, err = proc.communicate(stdin, timeout=timeout)
         except subprocess.TimeoutExpired:
             kill(proc)
             out, err = proc.communicate()
         return Result(out, err, exit_status(proc.returncode))
+
+    # -- the shell's own commands: a nested sh, and which ----------------------------------------
+    def _sh(self, call: Invocation) -> Result:
+        """``sh -c CMD [ARG0 ARGS]``, ``sh FILE [ARGS]`` (a script on the phone) or ``sh`` (stdin)."""
+        args = list(call.args)
+        if args[:1] == ["-c"] and len(args) > 1:
+            return self.run(args[1], args=tuple(args[3:]), cwd=call.cwd)
+        if not args:
+            return self.run(call.stdin().decode("utf-8", "replace"), cwd=call.cwd)
+        if self.files is None:
+            return fail(f"sh: {args[0]}: No such file or directory", 127)
+        try:
+            script = self.files.read(self.files.resolve(call.cwd, args[0]))
+        except FsError as exc:
+            return fail(f"sh: {args[0]}: {exc.reason}", 127)
+        return self.run(script.decode("utf-8", "replace"), args=tuple(args[1:]), cwd=call.cwd)
+
+    def _which(self, call: Invocation) -> Result:
+        found = [f"/system/bin/{name}\n" for name in call.args if (self._bin / name).exists()]
+        return Result("".join(found).encode(), b"", 0 if len(found) == len(call.args) and found else 1)
 
     # -- the toolbox side ---------------------------------------------------------------------
     def _make_bin(self) -> None:

@@ -154,3 +154,21 @@ def test_getprop_and_wm_size(sh) -> None:
     assert sh("getprop ro.product.model").stdout == b"Pocketpilot Virtual\n"
     assert sh("getprop no.such.prop").stdout == b"\n"
     assert sh("wm size").stdout == b"Physical size: 1080x2400\n"
+
+
+def test_sh_runs_a_script_pushed_to_the_phone_with_its_arguments() -> None:
+    phone = StandInPhone()
+    commands = PhoneCommands(phone)
+    served = PhoneShell(commands.table(), files=commands.fs)
+    served.start()
+    try:
+        commands.fs.write("/data/local/tmp/tap.sh", b'input tap "$1" "$2" && pwd\n')
+        result = served.run("cd /data/local/tmp && sh tap.sh 7 9")
+    finally:
+        served.close()
+    assert result.stdout == b"/data/local/tmp\n" and phone.taps == [TapAt(7, 9)]
+
+
+def test_which_finds_the_phones_commands_only(sh) -> None:
+    assert sh("which input ls").stdout == b"/system/bin/input\n/system/bin/ls\n"
+    assert sh("which screenrecord").status == 1
