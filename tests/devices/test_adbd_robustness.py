@@ -28,16 +28,14 @@ CNXN = Packet(A_CNXN, VERSION_SKIP_CHECKSUM, 4096, b"host::\0").encode()
 
 def test_a_socket_that_never_handshakes_is_closed() -> None:
     with AdbDaemon(StandInPhone(), limits=Limits(handshake_s=0.5)) as served:
-        sock = socket.create_connection(("127.0.0.1", served.port), timeout=10)
-        started = time.monotonic()
-        assert sock.recv(1) == b""  # closed by the daemon, not by our 10 s timeout
-        assert time.monotonic() - started < 9
+        sock = socket.create_connection(("127.0.0.1", served.port), timeout=30)
+        assert sock.recv(1) == b""  # closed by the daemon (our own timeout would raise instead)
         sock.close()
 
 
 def test_a_half_sent_packet_is_dropped_after_the_packet_timeout() -> None:
     with AdbDaemon(StandInPhone(), limits=Limits(packet_s=0.5)) as served:
-        sock = socket.create_connection(("127.0.0.1", served.port), timeout=10)
+        sock = socket.create_connection(("127.0.0.1", served.port), timeout=30)
         sock.sendall(CNXN[:10])
         assert sock.recv(1) == b""
         sock.close()
@@ -61,7 +59,7 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, Path]]:
     with out.open("w") as stdout, err.open("w") as stderr:
         proc = subprocess.Popen([str(cli), "phone", "serve", "--port", "0"], stdout=stdout,
                                 stderr=stderr, preexec_fn=limit)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded CI machine imports slowly
     while "serving virtual phone on" not in out.read_text():
         assert proc.poll() is None and time.monotonic() < deadline, err.read_text()
         time.sleep(0.2)

@@ -35,7 +35,7 @@ def _serve(tmp_path: Path) -> tuple[subprocess.Popen, str]:
     cli = Path(sys.executable).with_name("pocketpilot")
     log = (tmp_path / "serve.log").open("w+")
     proc = subprocess.Popen([str(cli), "phone", "serve", "--port", "0"], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded CI machine imports slowly
     while time.monotonic() < deadline:
         text = (tmp_path / "serve.log").read_text()
         if "serving virtual phone on " in text:
