@@ -39,14 +39,16 @@ typeable = st.lists(
 specials = st.text(alphabet=st.sampled_from([*SHELL_SPECIALS, "s", "a"]), min_size=1)
 
 
+def calls_through(shell: str, fake: str, command: str) -> list[list[str]]:
+    """The argv of each call ``command`` makes under ``shell`` to the program ``fake`` replaces."""
+    out = subprocess.run([shell, "-c", fake + command], capture_output=True, check=True, timeout=10).stdout
+    return [[a.decode("ascii") for a in call.split(b"\0")[:-1]] for call in out.split(b"\x01")[:-1]]
+
+
 def typed_through(shell: str, command: str) -> str:
     """What a device running ``command`` under ``shell`` would type."""
-    out = subprocess.run(
-        [shell, "-c", FAKE_INPUT + command], capture_output=True, check=True, timeout=10
-    ).stdout
     typed = []
-    for call in out.split(b"\x01")[:-1]:
-        argv = [a.decode("ascii") for a in call.split(b"\0")[:-1]]
+    for argv in calls_through(shell, FAKE_INPUT, command):
         if argv[0] == "text":
             assert len(argv) == 2, f"input text got {len(argv) - 1} arguments: {argv}"
             typed.append(decode_input_text(argv[1]))
@@ -128,12 +130,8 @@ unicode_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sam
 
 
 def broadcast_through(shell: str, commands: list[str]) -> str:
-    out = subprocess.run(
-        [shell, "-c", FAKE_AM + " && ".join(commands)], capture_output=True, check=True, timeout=10
-    ).stdout
     typed = []
-    for call in out.split(b"\x01")[:-1]:
-        argv = [a.decode("ascii") for a in call.split(b"\0")[:-1]]
+    for argv in calls_through(shell, FAKE_AM, " && ".join(commands)):
         assert argv[:5] == ["broadcast", "-a", "ADB_INPUT_B64", "--es", "msg"] and len(argv) == 6, argv
         typed.append(base64.b64decode(argv[5], validate=True).decode("utf-8"))
     return "".join(typed)
