@@ -35,6 +35,8 @@ LLAMA_CMAKE_ARGS = {
     "-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF",
 }
 WHEEL_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pocketpilot" / "wheels"
+ADBUTILS_E2E_VERSION = "2.10.2"  # its e2etests/ run against `pocketpilot phone serve` (slow test)
+ADBUTILS_E2E = WHEEL_CACHE.parent / "adbutils-e2e" / f"adbutils-{ADBUTILS_E2E_VERSION}"
 
 
 def log(message: str) -> None:
@@ -98,6 +100,37 @@ def llama_wheel() -> Path:
     return sorted(folder.glob("llama_cpp_python-*.whl"))[-1]
 
 
+def adbutils_e2e() -> None:
+    """adbutils' own end-to-end tests (MIT), from its PyPI source distribution, kept outside the clone.
+
+    Fetched at set-up, never at test time; tests/devices/test_adbutils_e2e.py skips, saying so,
+    where this could not run (no PyPI access).
+    """
+    import tarfile
+    import tempfile
+
+    if (ADBUTILS_E2E / "e2etests" / "conftest.py").exists():
+        return
+    log(f"fetching adbutils {ADBUTILS_E2E_VERSION}'s e2etests/ (source distribution) into {ADBUTILS_E2E}")
+    with tempfile.TemporaryDirectory() as tmp:
+        fetched = subprocess.run(
+            [str(PYTHON), "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+             "-d", tmp, f"adbutils=={ADBUTILS_E2E_VERSION}"], check=False)
+        sdists = sorted(Path(tmp).glob("adbutils-*.tar.gz"))
+        if fetched.returncode != 0 or not sdists:
+            log("could not download adbutils' source distribution; its e2e test will skip")
+            return
+        prefix = f"adbutils-{ADBUTILS_E2E_VERSION}/"
+        with tarfile.open(sdists[0]) as archive:
+            members = [m for m in archive.getmembers() if m.isfile()
+                       and m.name.startswith((prefix + "e2etests/", prefix + "LICENSE"))]
+            staging = Path(tmp) / "out"
+            archive.extractall(staging, members=members, filter="data")
+        ADBUTILS_E2E.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(ADBUTILS_E2E, ignore_errors=True)
+        shutil.move(str(staging / prefix.rstrip("/")), ADBUTILS_E2E)
+
+
 def main_job() -> int:
     """The main job on the embedded defaults: a compositional task on the virtual phone."""
     code = subprocess.call([str(BIN / "pocketpilot"), "demo"], cwd=ROOT)
@@ -121,6 +154,7 @@ def main(argv: list[str]) -> int:
         return 2
     install_system_packages()
     install_project()
+    adbutils_e2e()
     if argv[0] == "run":
         return main_job()
     if argv[0] == "test":

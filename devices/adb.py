@@ -22,7 +22,12 @@ from pocketpilot.devices.dumpsys import (
     parse_wm_size,
     sensors_from_dumps,
 )
-from pocketpilot.devices.errors import DeviceCommandFailed, DeviceDisconnected, ScreenParseError
+from pocketpilot.devices.errors import (
+    DeviceCommandFailed,
+    DeviceDisconnected,
+    ScreenParseError,
+    UntypeableText,
+)
 from pocketpilot.devices.gestures import (
     Gesture,
     InputText,
@@ -36,7 +41,15 @@ from pocketpilot.devices.gestures import (
 )
 from pocketpilot.devices.screen import Screen, parse_uiautomator_xml
 from pocketpilot.devices.sensors import Sensors
-from pocketpilot.devices.shell_text import input_text_command, shell_quote
+from pocketpilot.devices.shell_text import (
+    ADB_IME,
+    check_typeable,
+    ime_text_commands,
+    input_text_commands,
+    keyevent_commands,
+    needs_ime,
+    shell_quote,
+)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 DUMP_FILE = "/sdcard/window_dump.xml"
@@ -175,6 +188,11 @@ class AdbCall:
             return False
 
 
+def _short(text: str, limit: int = 300) -> str:
+    """An action's detail line: long typing is summarised, not copied whole into the record."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} chars)"
+
+
 def _is_network_serial(serial: str) -> bool:
     host, _, port = serial.rpartition(":")
     return bool(host) and port.isdigit()
@@ -213,6 +231,7 @@ class AdbDevice:
         self._apps: list[AppInfo] | None = None
         self._dump_to_tty = True
         self._last_screen: Screen | None = None
+        self._ime: str | None = None
 
     # -- the Device seam ------------------------------------------------------------------------
 
@@ -234,14 +253,15 @@ class AdbDevice:
     def act(self, action: Action) -> ActionResult:
         package = resolve_app(action.app, self.apps()) if isinstance(action, Launch) else None
         gestures = to_gestures(action, self._last_screen, package=package)
-        commands = [(g, self._command(g)) for g in gestures]  # UntypeableText before any tap
+        commands = [(g, self._commands(g)) for g in gestures]  # UntypeableText before any tap
         started = time.monotonic()
-        for gesture, command in commands:
+        for gesture, calls in commands:
             if isinstance(gesture, Sleep):
                 time.sleep(gesture.seconds)
                 continue
-            self._check(gesture, self.shell(command, idempotent=False))
-        detail = "; ".join(c for _, c in commands if c)
+            for command in calls:
+                self._check(gesture, self.shell(command, idempotent=False))
+        detail = "; ".join(_short(" && ".join(c)) for _, c in commands if c)
         return ActionResult(action=action, seconds=time.monotonic() - started, detail=detail)
 
     def sensors(self) -> Sensors:
@@ -336,21 +356,38 @@ class AdbDevice:
             self._size = size
         return self._size
 
-    def _command(self, gesture: Gesture) -> str:
+    def _commands(self, gesture: Gesture) -> list[str]:
+        """The shell commands for one gesture, each under adb's command limit."""
         if isinstance(gesture, TapAt):
-            return f"input tap {gesture.x} {gesture.y}"
+            return [f"input tap {gesture.x} {gesture.y}"]
         if isinstance(gesture, SwipeAt):
             g = gesture
-            return f"input swipe {g.x1} {g.y1} {g.x2} {g.y2} {g.duration_ms}"
+            return [f"input swipe {g.x1} {g.y1} {g.x2} {g.y2} {g.duration_ms}"]
         if isinstance(gesture, KeyPress):
-            return "input keyevent " + " ".join(shell_quote(k) for k in gesture.keys)
+            return keyevent_commands(gesture.keys)
         if isinstance(gesture, InputText):
-            return input_text_command(gesture.text)
+            if not needs_ime(gesture.text):
+                return input_text_commands(gesture.text)
+            check_typeable(gesture.text, ime=True)  # control characters: refused on any route
+            ime = self._input_method()
+            if ime != ADB_IME:
+                raise UntypeableText(
+                    f"cannot type non-ASCII text on {self.serial}: `input text` types ASCII only and"
+                    f" the input method is {ime or 'unknown'!r}, not the ADB Keyboard; install"
+                    f" ADBKeyboard and run `adb -s {self.serial} shell ime set {ADB_IME}`"
+                )
+            return ime_text_commands(gesture.text)
         if isinstance(gesture, StopApp):
-            return f"am force-stop {shell_quote(gesture.package)}"
+            return [f"am force-stop {shell_quote(gesture.package)}"]
         if isinstance(gesture, StartApp):
-            return f"monkey -p {shell_quote(gesture.package)} -c android.intent.category.LAUNCHER 1"
-        return ""  # Sleep: done here, not on the device
+            return [f"monkey -p {shell_quote(gesture.package)} -c android.intent.category.LAUNCHER 1"]
+        return []  # Sleep: done here, not on the device
+
+    def _input_method(self) -> str:
+        """The device's current input method id (read once per device object)."""
+        if self._ime is None:
+            self._ime = self.shell("settings get secure default_input_method").text.strip()
+        return self._ime
 
     def _check(self, gesture: Gesture, out: ShellOutput) -> None:
         text = out.text

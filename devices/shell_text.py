@@ -4,9 +4,11 @@ adbd runs every ``shell:`` command as ``/system/bin/sh -c CMD`` (mksh on Android
 text ARG`` then applies its own rule: ``%s`` becomes a space. The plan, step by step:
 
 1. Newline and tab cannot be sent as text: they become ``input keyevent KEYCODE_ENTER`` /
-   ``KEYCODE_TAB``. Other control characters and anything outside printable ASCII cannot be
-   typed by ``input text`` (the virtual keyboard map has no key for them) and raise
-   ``UntypeableText`` before the device is touched.
+   ``KEYCODE_TAB``. Other control characters cannot be typed at all, and anything outside
+   printable ASCII cannot be typed by ``input text`` (the virtual keyboard map has no key for
+   it): both raise ``UntypeableText`` before the device is touched, unless the device's input
+   method is the ADB Keyboard (``ime_text_commands``), which commits any Unicode text it is
+   broadcast (``am broadcast -a ADB_INPUT_B64 --es msg BASE64``; base64 needs no quoting).
 2. Spaces become ``%s`` (very old ``input`` scripts used unquoted ``$*``, and a space inside
    the argument was never reliable across versions).
 3. ``input`` turns *every* ``%`` followed by ``s`` into a space, and there is no escape for it
@@ -15,9 +17,9 @@ text ARG`` then applies its own rule: ``%s`` becomes a space. The plan, step by 
    A literal ``%`` before an encoded space is fine: ``%`` + ``%s`` decodes to ``% ``.
 4. Each argument is wrapped in single quotes (``'`` itself as ``'\\''``): inside single quotes
    POSIX sh and mksh expand nothing, so ``$ ` \\ ; & | * ? ~ ! # < > ( ) { }`` arrive as is.
-5. Steps are joined with `` && `` into one command string, so one round trip types it all and
-   a failing step stops the rest. Long runs are split so one command stays well under adb's
-   payload limit.
+5. Steps are joined with `` && `` into command strings of at most ``MAX_COMMAND`` bytes (adb's
+   4 KB v1 payload limit, less the service prefix), so a few round trips type it all, a
+   failing step stops the rest, and no command is ever too long for the device.
 
 ``decode_input_text`` is an exact port of the loop in Android's ``Input.sendText``; the tests
 and the virtual phone's adb daemon use it to undo step 2/3 the way a device does.
@@ -25,12 +27,19 @@ and the virtual phone's adb daemon use it to undo step 2/3 the way a device does
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from pocketpilot.devices.errors import UntypeableText
 
 KEYS = {"\n": "KEYCODE_ENTER", "\t": "KEYCODE_TAB"}
 MAX_CHUNK = 400  # characters of raw text per ``input text`` call
+MAX_COMMAND = 4000  # bytes per shell command string (adb's MAX_PAYLOAD_V1 is 4096)
+ADB_IME = "com.android.adbkeyboard/.AdbIME"  # ADBKeyBoard's input method id
+IME_CHUNK = 700  # characters per broadcast: 4 UTF-8 bytes each, base64 stays under MAX_COMMAND
+KEY_NUMBERS = {"KEYCODE_HOME": 3, "KEYCODE_BACK": 4, "KEYCODE_ENTER": 66, "KEYCODE_TAB": 61,
+               "KEYCODE_DEL": 67, "KEYCODE_MOVE_END": 123, "KEYCODE_MOVE_HOME": 122,
+               "KEYCODE_SPACE": 62, "KEYCODE_SEARCH": 84, "KEYCODE_APP_SWITCH": 187}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +51,22 @@ class TypeStep:
 
 
 
-def check_typeable(text: str) -> None:
-    """Raise ``UntypeableText`` naming the first character ``input text`` cannot type."""
+def needs_ime(text: str) -> bool:
+    """Whether ``text`` holds a character ``input text`` cannot type but an IME can."""
+    return any(ord(char) > 127 for char in text)
+
+
+def check_typeable(text: str, *, ime: bool = False) -> None:
+    """Raise ``UntypeableText`` naming the first character this route cannot type."""
     for position, char in enumerate(text):
-        if char in KEYS or " " <= char <= "~":
+        if char in KEYS or " " <= char <= "~" or (ime and ord(char) > 127):
             continue
         kind = "non-ASCII" if ord(char) > 127 else "control"
         raise UntypeableText(
             f"cannot type {kind} character {char!r} (U+{ord(char):04X}) at position {position}:"
             " adb's `input text` types printable ASCII only (newline and tab are sent as keys);"
-            " use an on-device IME such as ADBKeyboard for other text"
+            + (" control characters cannot be typed at all" if kind == "control" else
+               " install ADBKeyboard and select it (`adb shell ime set " + ADB_IME + "`) to type other text")
         )
 
 
@@ -89,11 +104,60 @@ def shell_quote(arg: str) -> str:
 
 
 def input_text_command(text: str) -> str:
-    """The exact command string that types ``text`` on the device (see the module docstring)."""
+    """The whole typing of ``text`` as one command string (see ``input_text_commands``)."""
+    return " && ".join(input_text_commands(text, limit=None))
+
+
+def input_text_commands(text: str, *, limit: int | None = MAX_COMMAND) -> list[str]:
+    """The exact command strings that type ``text`` on the device, each at most ``limit`` bytes."""
     steps = type_steps(text)
     if not steps:
         raise UntypeableText("cannot type empty text: `input text` needs at least one character")
-    return " && ".join(_command(step) for step in steps)
+    return pack([_command(step) for step in steps], limit)
+
+
+def ime_text_commands(text: str, *, limit: int = MAX_COMMAND) -> list[str]:
+    """Broadcasts that make the ADB Keyboard commit ``text`` (any Unicode, newlines included)."""
+    check_typeable(text, ime=True)
+    if not text:
+        raise UntypeableText("cannot type empty text")
+    pieces = [text[i : i + IME_CHUNK] for i in range(0, len(text), IME_CHUNK)]
+    encoded = [base64.b64encode(p.encode("utf-8")).decode("ascii") for p in pieces]
+    return pack([f"am broadcast -a ADB_INPUT_B64 --es msg {b64}" for b64 in encoded], limit)
+
+
+def keyevent_commands(keys: tuple[str, ...], *, limit: int = MAX_COMMAND) -> list[str]:
+    """``input keyevent`` calls for ``keys`` in order, by number where Android has one (``67``,
+    not ``'KEYCODE_DEL'``), so clearing 5,000 characters is a few short commands, not one 70 KB one."""
+    words = [str(KEY_NUMBERS[k]) if k in KEY_NUMBERS else shell_quote(k) for k in keys]
+    head, calls, current = "input keyevent", [], []
+    budget = limit - len(head)
+    for word in words:
+        if current and sum(len(w) + 1 for w in current) + len(word) + 1 > budget:
+            calls.append(" ".join([head, *current]))
+            current = []
+        current.append(word)
+    if current:
+        calls.append(" ".join([head, *current]))
+    return calls
+
+
+def pack(commands: list[str], limit: int | None) -> list[str]:
+    """Join ``commands`` with `` && `` into as few strings as fit ``limit`` bytes each."""
+    if limit is None:
+        return [" && ".join(commands)] if commands else []
+    out, current = [], ""
+    for command in commands:
+        if len(command.encode()) > limit:
+            raise ValueError(f"one command of {len(command)} bytes exceeds the {limit}-byte limit")
+        joined = f"{current} && {command}" if current else command
+        if len(joined.encode()) > limit:
+            out.append(current)
+            joined = command
+        current = joined
+    if current:
+        out.append(current)
+    return out
 
 
 def _command(step: TypeStep) -> str:

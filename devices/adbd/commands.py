@@ -1,32 +1,34 @@
 """The Android commands the virtual phone's shell knows, each acting on one phone.
 
-Output text and exit statuses follow real devices closely enough that ``AdbDevice`` cannot
-tell the difference; ``pocketpilot-state`` is ours (the phone's app state as JSON, for tests).
-The command table belongs to one ``PhoneCommands`` instance, so two daemons never share state.
+Output text and exit statuses follow real devices closely enough that ``AdbDevice`` and
+adbutils cannot tell the difference; ``pocketpilot-state`` is ours (the phone's app state as
+JSON, for tests). The command table belongs to one ``PhoneCommands`` instance, so two daemons
+never share state. File commands are in ``fs_commands.py``; argument parsing of ``input`` in
+``input_args.py``.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
-import time
 from typing import Any, Protocol
 
-from pocketpilot.devices.adbd import render
-from pocketpilot.devices.adbd.shell import Command, Result, fail
+from pocketpilot.devices.adbd import android_settings, render
+from pocketpilot.devices.adbd.fs_commands import FsCommands
+from pocketpilot.devices.adbd.input_args import InputUsageError, parse_input
+from pocketpilot.devices.adbd.logcat import LEVELS, LogBuffer
+from pocketpilot.devices.adbd.shell import Command, Invocation, Result, fail
 from pocketpilot.devices.device import AppInfo, DeviceInfo
-from pocketpilot.devices.gestures import Gesture, InputText, KeyPress, StartApp, StopApp, SwipeAt, TapAt
+from pocketpilot.devices.gestures import Gesture, InputText, KeyPress, StartApp, StopApp
 from pocketpilot.devices.sensors import Sensors
-from pocketpilot.devices.shell_text import decode_input_text
+from pocketpilot.devices.virtual.files_fs import FsError, VirtualFs
 
 DEFAULT_DUMP = "/sdcard/window_dump.xml"
-MAX_SLEEP = 5.0
-KEYCODES = {  # the numeric codes scripts commonly use; names pass through
-    3: "KEYCODE_HOME", 4: "KEYCODE_BACK", 24: "KEYCODE_VOLUME_UP", 25: "KEYCODE_VOLUME_DOWN",
-    26: "KEYCODE_POWER", 61: "KEYCODE_TAB", 62: "KEYCODE_SPACE", 66: "KEYCODE_ENTER",
-    67: "KEYCODE_DEL", 82: "KEYCODE_MENU", 84: "KEYCODE_SEARCH", 111: "KEYCODE_ESCAPE",
-    122: "KEYCODE_MOVE_HOME", 123: "KEYCODE_MOVE_END", 187: "KEYCODE_APP_SWITCH",
-}
+DENSITY = 420
+SYSTEM_PACKAGES = ("android", "com.android.systemui", "com.android.shell", "com.android.adbkeyboard",
+                   "com.android.inputmethod.latin")
+FOLLOW_TICK = 1.0  # seconds between healthd lines while ``logcat`` follows (phones are chatty)
 
 
 class Phone(Protocol):
@@ -40,6 +42,8 @@ class Phone(Protocol):
     def apps(self) -> list[AppInfo]: ...
     def info(self) -> DeviceInfo: ...
     def state_dict(self) -> dict: ...
+    def settings(self) -> Any: ...  # a frozen dataclass of the phone's settings
+    def update_settings(self, **changes: Any) -> None: ...
 
 
 def _text(text: str, status: int = 0) -> Result:
@@ -47,56 +51,30 @@ def _text(text: str, status: int = 0) -> Result:
 
 
 class PhoneCommands:
-    """``table()`` maps program names to handlers taking argv (without the program name)."""
+    """``table()`` maps program names to handlers taking an ``Invocation``."""
 
-    def __init__(self, phone: Phone, *, serial: str = "virtual") -> None:
+    def __init__(self, phone: Phone, *, serial: str = "virtual", fs: VirtualFs | None = None) -> None:
         self.phone = phone
         self.serial = serial
-        self.files: dict[str, bytes] = {}
-        self._files_lock = threading.Lock()
+        self.fs = fs or VirtualFs()
+        self.log = LogBuffer()
+        self._settings: dict[tuple[str, str], str] = dict(android_settings.DEFAULTS)
+        self._settings_lock = threading.Lock()
 
     def table(self) -> dict[str, Command]:
         return {
-            "echo": self.echo, "true": lambda _: Result(), "false": lambda _: Result(status=1),
-            "sleep": self.sleep, "cat": self.cat, "rm": self.rm,
+            **FsCommands(self.fs).table(),
             "uiautomator": self.uiautomator, "input": self.input, "am": self.am,
             "monkey": self.monkey, "dumpsys": self.dumpsys, "wm": self.wm,
             "getprop": self.getprop, "pm": self.pm, "cmd": self.cmd, "screencap": self.screencap,
+            "settings": self.settings, "svc": self.svc, "ime": self.ime, "ip": self.ip,
+            "ifconfig": self.ifconfig, "log": self.log_command, "logcat": self.logcat,
             "pocketpilot-state": lambda _: _text(json.dumps(self.phone.state_dict()) + "\n"),
         }
 
-    def echo(self, args: list[str]) -> Result:
-        newline = not (args and args[0] == "-n")
-        return _text(" ".join(args[0 if newline else 1 :]) + ("\n" if newline else ""))
-
-    def sleep(self, args: list[str]) -> Result:
-        try:
-            time.sleep(min(float(args[0]), MAX_SLEEP))
-        except (IndexError, ValueError):
-            return fail("sleep: invalid number")
-        return Result()
-
-    def cat(self, args: list[str]) -> Result:
-        out, err, status = [], [], 0
-        with self._files_lock:
-            for path in args:
-                if path in self.files:
-                    out.append(self.files[path])
-                else:
-                    err.append(f"cat: {path}: No such file or directory\n".encode())
-                    status = 1
-        return Result(b"".join(out), b"".join(err), status)
-
-    def rm(self, args: list[str]) -> Result:
-        force = "-f" in args
-        with self._files_lock:
-            for path in (a for a in args if not a.startswith("-")):
-                if self.files.pop(path, None) is None and not force:
-                    return fail(f"rm: {path}: No such file or directory")
-        return Result()
-
-    def uiautomator(self, args: list[str]) -> Result:
-        args = [a for a in args if a != "--compressed"]
+    # -- screen and input ---------------------------------------------------------------------
+    def uiautomator(self, call: Invocation) -> Result:
+        args = [a for a in call.args if a != "--compressed"]
         if not args or args[0] != "dump":
             return fail("Usage: uiautomator dump [--compressed] [file]")
         path = args[1] if len(args) > 1 else DEFAULT_DUMP
@@ -104,126 +82,287 @@ class PhoneCommands:
         done = render.UI_DUMPED.format(path=path)
         if path == "/dev/tty":
             return _text(xml + done)
-        with self._files_lock:
-            self.files[path] = xml.encode()
-        return _text(done)
+        return self._save(path, xml.encode(), "uiautomator", ok=done)
 
-    def input(self, args: list[str]) -> Result:
-        if args and args[0] in ("touchscreen", "keyboard", "mouse", "touchpad", "dpad", "stylus"):
-            args = args[1:]  # an input source; the virtual phone has one kind of touch
+    def screencap(self, call: Invocation) -> Result:
+        png = self.phone.screenshot()
+        paths = [a for a in call.args if not a.startswith("-")]
+        return self._save(paths[0], png, "screencap") if paths else Result(stdout=png)
+
+    def _save(self, path: str, data: bytes, program: str, *, ok: str = "") -> Result:
         try:
-            gesture = _gesture(args)
-        except (ValueError, IndexError) as exc:
-            return fail(f"Error: {exc}\nUsage: input [<source>] <command> [<arg>...]")
-        self.phone.perform(gesture)
+            self.fs.write(self.fs.resolve("/", path), data)
+        except FsError as exc:
+            return fail(f"ERROR: {program}: could not write {path}: {exc.reason}")
+        return _text(ok)
+
+    def input(self, call: Invocation) -> Result:
+        try:
+            gestures = parse_input(call.args)
+        except InputUsageError as exc:
+            return fail(str(exc))
+        for gesture in gestures:
+            self.phone.perform(gesture)
         return Result()
 
-    def am(self, args: list[str]) -> Result:
-        if args and args[0] == "force-stop" and len(args) > 1:
-            if args[1] in {a.package for a in self.phone.apps()}:
+    # -- apps ---------------------------------------------------------------------------------
+    def _packages(self) -> set[str]:
+        """Packages with a launcher activity: what ``am start`` and ``monkey`` can open."""
+        return {a.package for a in self.phone.apps()}
+
+    def _installed(self) -> set[str]:
+        """What ``pm`` and ``dumpsys package`` know: the apps, the launcher, the system's own."""
+        return self._packages() | {self.phone.focus()[0], *SYSTEM_PACKAGES}
+
+    def am(self, call: Invocation) -> Result:
+        args = call.args
+        if args[:1] == ["force-stop"] and len(args) > 1:
+            if args[1] in self._packages():
                 self.phone.perform(StopApp(args[1]))
             return Result()  # like Android: an unknown package is silently ignored
+        if args[:1] == ["broadcast"]:
+            return self._broadcast(args[1:])
         if not args or args[0] not in ("start", "start-activity"):
             return fail(f"Error: am {' '.join(args[:1])} is not supported by the virtual phone")
         component = _option(args, "-n")
         package = component.split("/", 1)[0] if component else _option(args, "-p")
-        if not package or package not in {a.package for a in self.phone.apps()}:
+        if not package and _option(args, "-a") == "android.intent.action.VIEW":
+            return _text(f"Starting: Intent {{ act=android.intent.action.VIEW dat={_option(args, '-d')} }}\n")
+        if not package or package not in self._packages():
             return _text(f"Error: Activity not started, unable to resolve Intent {{ {component} }}\n", 1)
         self.phone.perform(StartApp(package))
         return _text(f"Starting: Intent {{ cmp={component or package} }}\n")
 
-    def monkey(self, args: list[str]) -> Result:
-        package = _option(args, "-p")
-        if not package or package not in {a.package for a in self.phone.apps()}:
+    def _broadcast(self, args: list[str]) -> Result:
+        """``am broadcast``; the ADB Keyboard's actions type when it is the current input method."""
+        action = _option(args, "-a")
+        done = f"Broadcasting: Intent {{ act={action} flg=0x400000 (has extras) }}\nBroadcast completed: result=0\n"
+        if self.setting("secure", "default_input_method") != android_settings.ADB_IME:
+            return _text(done)  # nobody listens: Android still reports the broadcast as sent
+        message = _extra(args, "--es", "msg")
+        if action == "ADB_INPUT_TEXT" and message:
+            self.phone.perform(InputText(message))
+        elif action == "ADB_INPUT_B64" and message:
+            try:
+                text = base64.b64decode(message, validate=True).decode("utf-8")
+            except ValueError:
+                return _text(done)  # the IME logs and drops undecodable text, as ADBKeyBoard does
+            self.phone.perform(InputText(text))
+        elif action == "ADB_INPUT_CODE" and _extra(args, "--ei", "code").isdigit():
+            self.phone.perform(KeyPress((f"KEYCODE_{_extra(args, '--ei', 'code')}",)))
+        return _text(done)
+
+    def monkey(self, call: Invocation) -> Result:
+        package = _option(call.args, "-p")
+        if not package or package not in self._packages():
             return _text("  bash arg: -p\n** No activities found to run, monkey aborted.\n", 252)
         self.phone.perform(StartApp(package))
         return _text(f"  bash arg: -p\n  bash arg: {package}\nEvents injected: 1\n"
                      "## Network stats: elapsed time=12ms (0ms mobile, 0ms wifi, 12ms not connected)\n")
 
-    def dumpsys(self, args: list[str]) -> Result:
-        service = args[0] if args else ""
+    def pm(self, call: Invocation) -> Result:
+        args = call.args
+        if args[:2] == ["list", "packages"]:
+            needle = next((a for a in args[2:] if not a.startswith("-")), "")
+            listed = sorted(p for p in self._installed() if needle in p)
+            return _text("".join(f"package:{p}\n" for p in listed))
+        if args[:1] == ["path"] and len(args) > 1:
+            if args[1] not in self._installed():
+                return _text("", 1)
+            return _text(f"package:/system/app/{args[1]}/{args[1]}.apk\n")
+        return fail(f"pm {' '.join(args[:2])}: not supported by the virtual phone")
+
+    def cmd(self, call: Invocation) -> Result:
+        if call.args[:2] == ["package", "query-activities"]:
+            return _text(render.query_activities(self.phone.apps()))
+        return fail(f"cmd: Can't find service: {call.args[0] if call.args else ''}", 20)
+
+    # -- system services ----------------------------------------------------------------------
+    def dumpsys(self, call: Invocation) -> Result:
+        service = call.args[0] if call.args else ""
         if service == "battery":
             return _text(render.dumpsys_battery(self.phone.sensors()))
         if service == "thermalservice":
             return _text(render.dumpsys_thermalservice(self.phone.sensors()))
         if service in ("window", "activity"):
             return _text(render.dumpsys_window(*self.phone.focus()))
+        if service == "display":
+            width, height = self.phone.info().screen_size
+            return _text(render.dumpsys_display(width, height, DENSITY, self.rotation()))
+        if service == "power":
+            return _text(render.dumpsys_power())
+        if service == "package" and len(call.args) > 1:
+            if call.args[1] not in self._installed():
+                return _text(f"Unable to find package: {call.args[1]}\n")
+            return _text(render.dumpsys_package(call.args[1]))
         return _text(f"Can't find service: {service}\n")
 
-    def wm(self, args: list[str]) -> Result:
-        if args[:1] == ["size"]:
+    def rotation(self) -> int:
+        raw = self.setting("system", "user_rotation")
+        return int(raw) % 4 if raw.isdigit() else 0
+
+    def wm(self, call: Invocation) -> Result:
+        if call.args[:1] == ["size"]:
             width, height = self.phone.info().screen_size
             return _text(f"Physical size: {width}x{height}\n")
-        if args[:1] == ["density"]:
-            return _text("Physical density: 420\n")
-        return fail(f"Error: unknown command '{' '.join(args)}'", 255)
+        if call.args[:1] == ["density"]:
+            return _text(f"Physical density: {DENSITY}\n")
+        return fail(f"Error: unknown command '{' '.join(call.args)}'", 255)
 
     def props(self) -> dict[str, str]:
         info = self.phone.info()
+        width, height = info.screen_size
         return {
             "ro.product.model": info.model,
             "ro.product.name": "pocketpilot_virtual",
             "ro.product.device": "virtual",
+            "ro.product.brand": "pocketpilot",
             "ro.product.manufacturer": "pocketpilot",
+            "ro.product.cpu.abi": "x86_64",
             "ro.build.version.release": info.android_version,
             "ro.build.version.sdk": "34",
+            "ro.build.type": "userdebug",
             "ro.serialno": self.serial,
+            "ro.sf.lcd_density": str(DENSITY),
+            "ro.kernel.qemu": "0",
+            "sys.boot_completed": "1",
+            "persist.sys.locale": "en-US",
+            "pocketpilot.display.size": f"{width}x{height}",
         }
 
-    def getprop(self, args: list[str]) -> Result:
+    def getprop(self, call: Invocation) -> Result:
         props = self.props()
-        if args:
-            return _text(props.get(args[0], args[1] if len(args) > 1 else "") + "\n")
+        if call.args:
+            return _text(props.get(call.args[0], call.args[1] if len(call.args) > 1 else "") + "\n")
         return _text("".join(f"[{k}]: [{v}]\n" for k, v in sorted(props.items())))
 
-    def pm(self, args: list[str]) -> Result:
-        if args[:2] != ["list", "packages"]:
-            return fail(f"pm {' '.join(args[:2])}: not supported by the virtual phone")
-        needle = next((a for a in args[2:] if not a.startswith("-")), "")
-        return _text("".join(f"package:{a.package}\n" for a in self.phone.apps() if needle in a.package))
+    def setting(self, namespace: str, key: str) -> str:
+        """The value ``settings get`` prints: the phone's own state where it has one."""
+        mapped = android_settings.MAPPED.get((namespace, key))
+        with self._settings_lock:
+            put = self._settings.get((namespace, key))
+        if mapped is None:
+            return "null" if put is None else put
+        current = getattr(self.phone.settings(), mapped.field)
+        if put is not None and _parses_to(mapped, put, current):
+            return put  # what was put, as long as the phone still holds it (255 steps vs 100)
+        return mapped.show(current)
 
-    def cmd(self, args: list[str]) -> Result:
-        if args[:2] == ["package", "query-activities"]:
-            return _text(render.query_activities(self.phone.apps()))
-        return fail(f"cmd: Can't find service: {args[0] if args else ''}", 20)
+    def settings(self, call: Invocation) -> Result:
+        args = call.args[2:] if call.args[:1] == ["--user"] else call.args
+        if args[:1] == ["list"] and len(args) == 2 and args[1] in android_settings.NAMESPACES:
+            return self._settings_list(args[1])
+        if len(args) < 3 or args[0] not in ("get", "put", "delete"):
+            return fail("usage:  settings [--user <USER_ID> | current] get namespace key\n"
+                        "        settings [--user <USER_ID> | current] put namespace key value")
+        verb, namespace, key = args[:3]
+        if namespace not in android_settings.NAMESPACES:
+            return fail(f"Invalid namespace '{namespace}'")
+        if verb == "get":
+            return _text(self.setting(namespace, key) + "\n")
+        if verb == "delete":
+            with self._settings_lock:
+                self._settings.pop((namespace, key), None)
+            return _text("Deleted 1 rows\n")
+        if len(args) < 4:
+            return fail("settings put: missing value")
+        return self._put(namespace, key, args[3])
 
-    def screencap(self, args: list[str]) -> Result:
-        png = self.phone.screenshot()
-        paths = [a for a in args if not a.startswith("-")]
-        if paths:
-            with self._files_lock:
-                self.files[paths[0]] = png
+    def _put(self, namespace: str, key: str, value: str) -> Result:
+        mapped = android_settings.MAPPED.get((namespace, key))
+        if mapped is not None:
+            try:
+                parsed = mapped.parse(value)
+            except ValueError:
+                return fail(f"Error: invalid value '{value}' for {namespace} {key}")
+            self.phone.update_settings(**{mapped.field: parsed})
+        with self._settings_lock:
+            self._settings[(namespace, key)] = value
+        return Result()
+
+    def _settings_list(self, namespace: str) -> Result:
+        keys = {k for ns, k in (*android_settings.MAPPED, *self._settings) if ns == namespace}
+        return _text("".join(f"{k}={self.setting(namespace, k)}\n" for k in sorted(keys)))
+
+    def svc(self, call: Invocation) -> Result:
+        if len(call.args) == 2 and call.args[0] in ("wifi", "bluetooth") and call.args[1] in ("enable", "disable"):
+            field = "wifi" if call.args[0] == "wifi" else "bluetooth"
+            self.phone.update_settings(**{field: call.args[1] == "enable"})
             return Result()
-        return Result(stdout=png)
+        return fail(f"svc: unknown command '{' '.join(call.args)}'")
+
+    def ime(self, call: Invocation) -> Result:
+        enabled = self.setting("secure", "enabled_input_methods").split(":")
+        if call.args[:1] == ["list"]:
+            return _text("".join(f"{m}\n" for m in enabled))
+        if call.args[:1] == ["set"] and len(call.args) == 2:
+            if call.args[1] not in enabled:
+                return fail(f"Unknown input method {call.args[1]} cannot be selected for user #0")
+            self._put("secure", "default_input_method", call.args[1])
+            return _text(f"Input method {call.args[1]} selected for user #0\n")
+        return fail("ime: usage: ime list [-s] | ime set ID")
+
+    def ip(self, call: Invocation) -> Result:
+        return _text(render.ip_addr(self.phone.settings().wifi))
+
+    def ifconfig(self, call: Invocation) -> Result:
+        name = call.args[0] if call.args else ""
+        text = render.ifconfig(self.phone.settings().wifi, name)
+        return _text(text) if text else fail(f"ifconfig: {name}: No such device")
+
+    # -- the log ------------------------------------------------------------------------------
+    def log_command(self, call: Invocation) -> Result:
+        level, tag, words, args = "I", "log", [], list(call.args)
+        while args:
+            arg = args.pop(0)
+            if arg == "-p" and args:
+                level = args.pop(0)[:1].upper()
+            elif arg == "-t" and args:
+                tag = args.pop(0)
+            else:
+                words.append(arg)
+        if level not in LEVELS:
+            return fail(f"log: unknown priority {level!r}")
+        self.log.add(level, tag, " ".join(words))
+        return Result()
+
+    def logcat(self, call: Invocation) -> Result:
+        args = call.args
+        if "-c" in args or "--clear" in args:
+            self.log.clear()
+            return Result()
+        style = _option(args, "-v") or "threadtime"
+        lines = self.log.since(0)
+        text = "".join(line.format(style) + "\n" for line in lines)
+        if "-d" in args:
+            return _text(text)
+        seq = lines[-1].seq if lines else 0
+        call.write(text.encode())
+        while True:  # until the reader goes away: write raises OSError then
+            self.log.wait(seq, FOLLOW_TICK)
+            fresh = self.log.since(seq)
+            if not fresh:
+                level = self.phone.sensors().battery_level
+                self.log.add("D", "healthd", f"battery l={round(level.value) if level else 0}", pid=412)
+                continue
+            seq = fresh[-1].seq
+            call.write("".join(line.format(style) + "\n" for line in fresh).encode())
+
+
+def _parses_to(mapped: android_settings.Mapped, raw: str, current: Any) -> bool:
+    try:
+        return mapped.parse(raw) == current
+    except ValueError:
+        return False
+
+
+def _extra(args: list[str], flag: str, key: str) -> str:
+    """The value of an intent extra: ``--es KEY VALUE``."""
+    for i, arg in enumerate(args[:-2]):
+        if arg == flag and args[i + 1] == key:
+            return args[i + 2]
+    return ""
 
 
 def _option(args: list[str], flag: str) -> str:
     return args[args.index(flag) + 1] if flag in args[:-1] else ""
-
-
-def _gesture(args: list[str]) -> Gesture:
-    command, rest = args[0], args[1:]
-    if command == "tap":
-        x, y = (int(float(v)) for v in rest)
-        return TapAt(x, y)
-    if command == "swipe":
-        if len(rest) not in (4, 5):
-            raise ValueError("swipe takes x1 y1 x2 y2 [duration_ms]")
-        x1, y1, x2, y2 = (int(float(v)) for v in rest[:4])
-        return SwipeAt(x1, y1, x2, y2, int(rest[4]) if len(rest) == 5 else 300)
-    if command == "keyevent":
-        keys = [k for k in rest if k not in ("--longpress", "--doubletap")]
-        if not keys:
-            raise ValueError("keyevent needs at least one key code")
-        return KeyPress(tuple(_keycode(k) for k in keys))
-    if command == "text":
-        if len(rest) != 1:
-            raise ValueError(f"Invalid arguments for command: text (got {len(rest)}, expected 1)")
-        return InputText(decode_input_text(rest[0]))
-    raise ValueError(f"Unknown command: {command}")
-
-
-def _keycode(key: str) -> str:
-    if key.isdigit():
-        return KEYCODES.get(int(key), f"KEYCODE_{key}")
-    return key if key.startswith("KEYCODE_") else f"KEYCODE_{key.upper()}"

@@ -48,6 +48,7 @@ _KEYS = {
     "KEYCODE_BACK": "back", "4": "back", "KEYCODE_HOME": "home", "3": "home",
     "KEYCODE_DEL": "del", "67": "del", "KEYCODE_MOVE_END": "end", "123": "end",
     "KEYCODE_ENTER": "enter", "66": "enter", "KEYCODE_SPACE": "space", "62": "space",
+    "KEYCODE_TAB": "tab", "61": "tab",
 }
 
 
@@ -170,6 +171,16 @@ class VirtualPhone:
                 return (dialog.package, "com.android.permissioncontroller.permission.ui."
                         "GrantPermissionsActivity")
             return (self._nav.foreground, self._nav.app.activity(self._nav.page))
+
+    def settings(self):
+        """The phone's settings (``state.Settings``), as ``adb shell settings get`` reads them."""
+        with self._lock:
+            return self._state.settings
+
+    def update_settings(self, **changes) -> None:
+        """What ``settings put`` and ``svc wifi`` change, applied as the Settings app would."""
+        with self._lock:
+            self._state.set_settings(**changes)
 
     def state_dict(self) -> dict:
         with self._lock:
@@ -301,10 +312,14 @@ class VirtualPhone:
             page.select_all = False
         elif kind == "end":
             page.select_all = False
-        elif kind == "enter":
+        elif kind in ("enter", "tab"):
+            # A field with an action key (send, search) acts on Enter; any other text field
+            # is multi-line, as an Android EditText without imeOptions: the key types itself.
             focused = self._focused_view()
-            if focused is not None and focused.on_enter is not None:
+            if kind == "enter" and focused is not None and focused.on_enter is not None:
                 focused.on_enter()
+            elif focused is not None:
+                self._input("\n" if kind == "enter" else "\t")
 
     def _input(self, text: str) -> None:
         page = self._nav.page

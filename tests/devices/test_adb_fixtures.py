@@ -15,7 +15,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -23,6 +23,7 @@ from pocketpilot.devices.adbd import AdbDaemon
 from pocketpilot.devices.device import AppInfo, DeviceInfo
 from pocketpilot.devices.gestures import Gesture, InputText, KeyPress, StartApp, TapAt
 from pocketpilot.devices.sensors import Reading, Sensors, ThermalStatus
+from pocketpilot.devices.virtual.state import Settings
 
 ADB = shutil.which("adb")
 needs_adb = [
@@ -43,6 +44,7 @@ class StandInPhone:
         self.performed: list[Gesture] = []
         self.typed = ""
         self.package = "com.android.contacts"
+        self._settings = Settings()
         self._lock = threading.Lock()
 
     def perform(self, gesture: Gesture) -> None:
@@ -97,6 +99,12 @@ class StandInPhone:
 
     def state_dict(self) -> dict:
         return {"typed": self.typed, "package": self.package}
+
+    def settings(self) -> Settings:
+        return self._settings
+
+    def update_settings(self, **changes) -> None:
+        self._settings = replace(self._settings, **changes)
 
     @property
     def taps(self) -> list[TapAt]:

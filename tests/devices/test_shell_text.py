@@ -7,6 +7,7 @@ byte-exactly, then undo ``input``'s own ``%s`` rule the way Android does.
 
 from __future__ import annotations
 
+import base64
 import shutil
 import subprocess
 
@@ -17,8 +18,11 @@ from hypothesis import strategies as st
 from pocketpilot.devices.errors import InvalidAction, UntypeableText
 from pocketpilot.devices.shell_text import (
     MAX_CHUNK,
+    MAX_COMMAND,
     decode_input_text,
+    ime_text_commands,
     input_text_command,
+    input_text_commands,
     type_steps,
 )
 
@@ -35,14 +39,16 @@ typeable = st.lists(
 specials = st.text(alphabet=st.sampled_from([*SHELL_SPECIALS, "s", "a"]), min_size=1)
 
 
+def calls_through(shell: str, fake: str, command: str) -> list[list[str]]:
+    """The argv of each call ``command`` makes under ``shell`` to the program ``fake`` replaces."""
+    out = subprocess.run([shell, "-c", fake + command], capture_output=True, check=True, timeout=10).stdout
+    return [[a.decode("ascii") for a in call.split(b"\0")[:-1]] for call in out.split(b"\x01")[:-1]]
+
+
 def typed_through(shell: str, command: str) -> str:
     """What a device running ``command`` under ``shell`` would type."""
-    out = subprocess.run(
-        [shell, "-c", FAKE_INPUT + command], capture_output=True, check=True, timeout=10
-    ).stdout
     typed = []
-    for call in out.split(b"\x01")[:-1]:
-        argv = [a.decode("ascii") for a in call.split(b"\0")[:-1]]
+    for argv in calls_through(shell, FAKE_INPUT, command):
         if argv[0] == "text":
             assert len(argv) == 2, f"input text got {len(argv) - 1} arguments: {argv}"
             typed.append(decode_input_text(argv[1]))
@@ -115,3 +121,35 @@ def test_empty_text_is_rejected() -> None:
 )
 def test_decode_matches_androids_send_text_loop(arg: str, typed: str) -> None:
     assert decode_input_text(arg) == typed
+
+
+# The ADB Keyboard route: ``am`` replaced by a function printing its argv, as ``input`` above.
+FAKE_AM = "am() { printf '%s\\0' \"$@\"; printf '\\001'; }; "
+unicode_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(list(SHELL_SPECIALS)),
+                       min_size=1, max_size=60)
+
+
+def broadcast_through(shell: str, commands: list[str]) -> str:
+    typed = []
+    for argv in calls_through(shell, FAKE_AM, " && ".join(commands)):
+        assert argv[:5] == ["broadcast", "-a", "ADB_INPUT_B64", "--es", "msg"] and len(argv) == 6, argv
+        typed.append(base64.b64decode(argv[5], validate=True).decode("utf-8"))
+    return "".join(typed)
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@settings(max_examples=100, deadline=None)
+@given(text=unicode_text)
+def test_any_unicode_text_reaches_the_ime_byte_for_byte(shell: str, text: str) -> None:
+    assert broadcast_through(shell, ime_text_commands(text)) == text
+
+
+def test_ime_broadcasts_stay_under_the_command_limit() -> None:
+    commands = ime_text_commands("😀" * 5000)
+    assert len(commands) > 1 and all(len(c.encode()) <= MAX_COMMAND for c in commands)
+
+
+def test_typing_commands_stay_under_the_command_limit() -> None:
+    commands = input_text_commands("'" * 17_000)
+    assert len(commands) > 1 and all(len(c.encode()) <= MAX_COMMAND for c in commands)
+    assert " && ".join(commands) == input_text_command("'" * 17_000)
