@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from pocketpilot.devices.screen import Screen
 from pocketpilot.planner.evidence import handed_in_and_typed_before, required_texts
-from pocketpilot.planner.grounding import element_spot, entered, literals, time_parts
+from pocketpilot.planner.grounding import COMMITS, element_spot, entered, literals, time_parts, words
 from pocketpilot.planner.meaning import Meaning
 from pocketpilot.planner.plan import SubtaskStatus
 from pocketpilot.planner.route import topic_of
@@ -80,6 +80,8 @@ def _flipped(goal: str, screen: Screen, steps: Sequence[Step], meaning: Meaning)
     switch = SWITCHING.search(goal)
     if switch is not None:
         want_on = (switch.group(1) or switch.group(2)).lower() in {"on", "enable"}
+    if any(e.editable for e in screen.elements):
+        return None  # a switch inside a form ('All-day') is the user's only once the form is saved
     for element in screen.elements:
         if not element.checkable:
             continue
@@ -131,7 +133,7 @@ def _shown(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[St
     """Every text the goal carries was typed by this subtask and is now on screen outside input
     boxes (saved, sent, listed)."""
     texts = _goal_texts(goal, inputs)
-    if not texts or not any(s.effective for s in steps):
+    if not texts or not any(s.effective for s in steps) or not _committed_after_typing(steps):
         return None
     committed = [f"{e.label} {e.text} {e.desc}" for e in screen.elements if not e.editable]
     typed = [s.text for s in steps if s.verb == "type" and s.effective]
@@ -143,6 +145,15 @@ def _shown(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[St
         if not entered(text, committed) and not any(text.lower() in c.lower() for c in committed):
             return None
     return Evidence("shown", ", ".join(repr(t) for t in texts) + " shown")
+
+
+def _committed_after_typing(steps: Sequence[Step]) -> bool:
+    """After the last typing, a control that commits (Save, Send, Done, Add ...) took effect:
+    text left in a search box or an unsaved form is nobody's data yet."""
+    last_typing = max((i for i, s in enumerate(steps) if s.verb == "type" and s.effective), default=None)
+    if last_typing is None:
+        return True
+    return any(s.verb == "tap" and s.effective and words(s.label) & COMMITS for s in steps[last_typing + 1:])
 
 
 def task_verdict(statuses: Sequence[str]) -> Verdict:
