@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pocketpilot.runtime.chat_template import from_metadata
 from pocketpilot.runtime.errors import (
     BackendConfigError,
     DecodeError,
@@ -68,6 +69,57 @@ class LlamaConfig:
             raise BackendConfigError("n_ctx must be >= 64 and n_slots >= 1")
 
 
+GGML_LOG_ERROR, GGML_LOG_CONT = 4, 5  # ggml_log_level (llama-cpp-python's own table predates DEBUG=1)
+
+
+def gpu_layers(requested: int, supported: bool) -> tuple[int, str | None]:
+    """The layers to offload, and a one-line note when a GPU was asked for but this build has none."""
+    if requested == 0 or supported:
+        return requested, None
+    return 0, (f"n_gpu_layers={requested} asked for GPU offload, but this llama.cpp build has no GPU backend: "
+               "running on the CPU (install a CUDA, Metal or Vulkan build of llama-cpp-python to offload)")
+
+
+class _LoadLog:
+    """Catches llama.cpp's error lines while it loads, so a failure is one line that says why.
+
+    llama.cpp reports why a model cannot load (``unknown model architecture: 'x'``) only through
+    its log callback; llama-cpp-python's callback prints it to stderr, after which ``LlamaModel``
+    raises a ValueError that says nothing. The library's callback is put back afterwards.
+    """
+
+    def __enter__(self) -> _LoadLog:
+        from llama_cpp import _logger, llama_cpp
+
+        self.errors: list[str] = []
+        self._ll, self._restore = llama_cpp, _logger.llama_log_callback
+        self._last = 0
+
+        @llama_cpp.llama_log_callback
+        def collect(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+            level = self._last if level == GGML_LOG_CONT else level
+            self._last = level
+            if level == GGML_LOG_ERROR:
+                self.errors.append(text.decode("utf-8", errors="replace"))
+
+        self._callback = collect  # kept alive while llama.cpp holds the pointer
+        llama_cpp.llama_log_set(collect, ctypes.c_void_p(0))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._ll.llama_log_set(self._restore, ctypes.c_void_p(0))
+
+    def reason(self, default: str) -> str:
+        lines = [line.strip() for line in "".join(self.errors).splitlines() if line.strip()]
+        if not lines:
+            return default
+        # "llama_model_load: error loading model: error loading model architecture: unknown ..."
+        first = lines[0].split("error loading model: ")[-1]
+        if "unknown model architecture" in first:
+            return f"llama.cpp cannot serve this model ({first})"
+        return f"{default}: {first}"
+
+
 class LlamaEngine:
     """Tokenise, decode into a sequence, sample, and save/load one sequence's KV bytes."""
 
@@ -88,16 +140,20 @@ class LlamaEngine:
 
         _logger.set_verbose(False)  # llama.cpp logs every graph tensor at INFO otherwise
         llama_cpp.llama_backend_init()
+        offload = llama_cpp.llama_supports_gpu_offload()
+        self.gpu_layers, self.offload_note = gpu_layers(self.config.n_gpu_layers, offload)
         mparams = llama_cpp.llama_model_default_params()
-        mparams.n_gpu_layers = self.config.n_gpu_layers
+        mparams.n_gpu_layers = self.gpu_layers
         mparams.load_mode = (
             llama_cpp.LLAMA_LOAD_MODE_MMAP if self.config.use_mmap else llama_cpp.LLAMA_LOAD_MODE_NONE
         )
         mparams.use_extra_bufts = self.config.extra_buffers
-        try:
-            self._model = _internals.LlamaModel(path_model=str(path), params=mparams, verbose=False)
-        except ValueError as exc:
-            raise ModelLoadError(path, "llama.cpp could not load the model (corrupt or unsupported GGUF)") from exc
+        with _LoadLog() as log:
+            try:
+                self._model = _internals.LlamaModel(path_model=str(path), params=mparams, verbose=False)
+            except ValueError as exc:
+                raise ModelLoadError(path, log.reason("llama.cpp could not load the model (corrupt or unsupported "
+                                                      "GGUF)")) from exc
         cfg = self.config
         threads = cfg.n_threads or max(1, (os.cpu_count() or 2))
         cparams = llama_cpp.llama_context_default_params()
@@ -115,19 +171,35 @@ class LlamaEngine:
         )
         cparams.type_k = KV_TYPES[cfg.type_k][0]
         cparams.type_v = KV_TYPES[cfg.type_v][0]
+        # sliding-window layers (Gemma 3's iswa cache) keep every position, not only the last
+        # window: retention extends a kept prefix and copies it to other programs, which a
+        # window-sized cache would have already overwritten
+        cparams.swa_full = True
         cparams.no_perf = True
-        try:
-            self._ctx = _internals.LlamaContext(model=self._model, params=cparams, verbose=False)
-        except ValueError as exc:
-            self._model.close()
-            self._model = None
-            raise ModelLoadError(path, "llama.cpp could not create a context (lower n_ctx/n_slots)") from exc
+        with _LoadLog() as log:
+            try:
+                self._ctx = _internals.LlamaContext(model=self._model, params=cparams, verbose=False)
+            except ValueError as exc:
+                self._model.close()
+                self._model = None
+                raise ModelLoadError(path, log.reason("llama.cpp could not create a context (lower n_ctx/n_slots)")) \
+                    from exc
         self._batch = _internals.LlamaBatch(n_tokens=cfg.n_batch, embd=0, n_seq_max=1, verbose=False)
         md = self._model.metadata()
+        self.architecture = md.get("general.architecture", "unknown")
         self.eos = self._model.token_eos()
         self.eot = self._model.token_eot()
+        self.bos = self._model.token_bos()
+        self.add_bos = bool(llama_cpp.llama_vocab_get_add_bos(self._model.vocab)) and self.bos >= 0
         self.chat_template = md.get("tokenizer.chat_template", "")
+        self.template = from_metadata(
+            self.chat_template, bos=self._token_text(self.bos), eos=self._token_text(self.eos),
+            architecture=self.architecture, path=str(path),
+        )
         self.bytes_per_token = self._kv_bytes_per_token(md)
+
+    def _token_text(self, token: int) -> str:
+        return self._model.token_get_text(token) if token >= 0 else ""
 
     def close(self) -> None:
         for obj in (self._batch, self._ctx, self._model):
