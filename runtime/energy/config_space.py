@@ -49,6 +49,33 @@ class ModelVariant:
 
 
 BUNDLED = ModelVariant("smollm2")
+STRONG_NAME = "qwen2.5-coder-0.5b"
+# Measured on 2 shared cores against SmolLM2-135M (see strong_variant): decode ~4.5x slower a token,
+# and it needs the same number of calls, so "size" (compute relative to the bundled model) is 4.5.
+STRONG_QUALITY, STRONG_SIZE = 0.7, 4.5
+
+
+def strong_variant() -> ModelVariant | None:
+    """The second, stronger variant (Qwen2.5-Coder 0.5B) when set-up has cached it, else None.
+
+    It is registered in every space's models (so the cost model and the per-call variant policy,
+    ``variants.VariantPolicy``, know it) but not on the run-wide ``model`` axis: a whole run on it
+    costs several times the bundled model's energy, while plans, verification and unsure steps
+    are the few calls where its quality pays.
+    """
+    from pocketpilot.runtime.errors import ModelLoadError
+    from pocketpilot.runtime.model_files import packaged_model_path
+
+    try:
+        path = packaged_model_path(STRONG_NAME)
+    except ModelLoadError:
+        return None
+    return ModelVariant(STRONG_NAME, path, quality=STRONG_QUALITY, size=STRONG_SIZE)
+
+
+def default_models() -> dict[str, ModelVariant]:
+    strong = strong_variant()
+    return {"smollm2": BUNDLED, **({strong.name: strong} if strong else {})}
 
 
 @dataclass(frozen=True)
@@ -125,7 +152,7 @@ def prior_quality(config: RuntimeConfig, models: dict[str, ModelVariant]) -> flo
 class ConfigSpace:
     """The axes the policy may move along, minus what the user pinned or forbade."""
 
-    models: dict[str, ModelVariant] = field(default_factory=lambda: {"smollm2": BUNDLED})
+    models: dict[str, ModelVariant] = field(default_factory=default_models)
     axes: dict[str, tuple] = field(default_factory=lambda: default_axes())
     pin: dict[str, Any] = field(default_factory=dict)
     forbid: dict[str, tuple] = field(default_factory=dict)
@@ -198,6 +225,7 @@ def prefs_from_dict(data: Any, path: str | Path = "<config>") -> UserPrefs:
     models = {"smollm2": BUNDLED, **_models(path, data.get("models") or {})}
     axes = default_axes()
     axes["model"] = tuple(models)
+    models = {**default_models(), **models}  # the strong variant is known to the cost model, not on the axis
     for name, values in _mapping(path, "space", data.get("space")).items():
         _field(path, f"space.{name}", name)
         if not isinstance(values, list) or not values:
