@@ -2,7 +2,9 @@
 
 The high-level ``llama_cpp.Llama`` writes every batch with seq_id 0, so several conversations in
 one context need the low-level API used here. All llama_cpp imports and error translation live
-in this module.
+in this module. Any architecture llama.cpp loads is served: the chat format, BOS and end-of-turn
+tokens come from the GGUF (``chat_template.py``, ``llama_vocab_is_eog``), sliding-window caches
+are kept full size, and one llama.cpp cannot serve fails with its own reason in one line.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class LlamaConfig:
     n_threads: int | None = None
     n_threads_batch: int | None = None
     n_batch: int = 512
-    n_gpu_layers: int = 0
+    n_gpu_layers: int = 0  # -1: all; a build without a GPU backend runs on the CPU and says so
     type_k: str = "f16"
     type_v: str = "f16"
     flash_attn: bool = True
@@ -192,10 +194,14 @@ class LlamaEngine:
         self.bos = self._model.token_bos()
         self.add_bos = bool(llama_cpp.llama_vocab_get_add_bos(self._model.vocab)) and self.bos >= 0
         self.chat_template = md.get("tokenizer.chat_template", "")
-        self.template = from_metadata(
-            self.chat_template, bos=self._token_text(self.bos), eos=self._token_text(self.eos),
-            architecture=self.architecture, path=str(path),
-        )
+        try:
+            self.template = from_metadata(
+                self.chat_template, bos=self._token_text(self.bos), eos=self._token_text(self.eos),
+                architecture=self.architecture, path=str(path),
+            )
+        except ModelLoadError:
+            self.close()
+            raise
         self.bytes_per_token = self._kv_bytes_per_token(md)
 
     def _token_text(self, token: int) -> str:

@@ -160,3 +160,23 @@ def test_gpu_offload_without_a_gpu_build_runs_on_the_cpu_and_says_so():
 def test_no_offload_asked_means_no_note():
     assert gpu_layers(0, False) == (0, None)
     assert gpu_layers(-1, True) == (-1, None)
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_a_task_runs_on_the_virtual_phone_through_pocketpilot_run(name, tmp_path):
+    """The whole agent on each architecture: the run completes (success is the model's business)."""
+    from pocketpilot.apps.run_records import read_events
+
+    data = tmp_path / "data"
+    result = subprocess.run(
+        [sys.executable, "-m", "pocketpilot.apps", "run", "Turn on Bluetooth", "--model", str(_path(name)),
+         "--data-dir", str(data), "--confirm", "deny", "--no-memory"],
+        capture_output=True, text=True, timeout=1800,
+    )
+    assert result.returncode in (0, 3), result.stderr  # 3: the run ended without reaching its goal
+    assert "Traceback" not in result.stderr
+    (run_dir,) = (data / "runs").iterdir()
+    events = list(read_events(run_dir))
+    (loaded,) = {e.data["architecture"] for e in events if e.kind == "model.loaded"}
+    assert loaded == MODELS[name][0]
+    assert any(e.kind == "llm.call" for e in events)
