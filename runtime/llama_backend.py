@@ -173,7 +173,9 @@ class LlamaCppBackend:
                 reused = self._share_prefix(slot, tokens)
                 state = "shared" if reused else state
             recomputed = max(0, min(held, len(tokens) - 1) - reused)
-            self.engine.seq_truncate(slot.seq, reused)
+            if not self.engine.seq_truncate(slot.seq, reused):
+                reused = recomputed = 0  # a recurrent state cannot drop its tail: prefill it all
+                state = "cold"
             slot.tokens = tokens[:reused]
             self.engine.decode(slot.seq, tokens[reused:], reused)
             slot.tokens = list(tokens)
@@ -235,7 +237,8 @@ class LlamaCppBackend:
         best_n = min(best_n, len(tokens) - 1)
         if best is None or best_n < MIN_SHARED_PREFIX:
             return 0
-        self.engine.seq_copy(best.seq, slot.seq, best_n)
+        if not self.engine.seq_copy(best.seq, slot.seq, best_n):
+            return 0  # the copy held more than the prefix and could not be cut: start cold
         self.emit(Event("kv.share", {"program": slot.program, "from": best.program, "tokens": best_n}))
         return best_n
 

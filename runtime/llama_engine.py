@@ -270,12 +270,18 @@ class LlamaEngine:
                     "the KV cache is full: raise n_ctx or evict slots"
                 )
 
-    def seq_truncate(self, seq: int, keep: int) -> None:
-        """Drop positions ``keep..`` of ``seq`` (``keep=0`` clears it)."""
+    def seq_truncate(self, seq: int, keep: int) -> bool:
+        """Drop positions ``keep..`` of ``seq`` (``keep=0`` clears it); False: it was cleared instead.
+
+        A recurrent state (Mamba, RWKV, hybrid models) cannot drop a tail, so llama.cpp refuses a
+        partial removal there; the caller then prefills from position 0 (retention cannot pay).
+        """
         from llama_cpp import llama_cpp
 
-        if not llama_cpp.llama_memory_seq_rm(self._ctx.memory, seq, keep, -1):
-            llama_cpp.llama_memory_seq_rm(self._ctx.memory, seq, -1, -1)
+        if llama_cpp.llama_memory_seq_rm(self._ctx.memory, seq, keep, -1):
+            return True
+        llama_cpp.llama_memory_seq_rm(self._ctx.memory, seq, -1, -1)
+        return keep == 0
 
     def seq_save(self, seq: int) -> bytes:
         """The sequence's KV cells as bytes (no logits matrix, unlike ``Llama.save_state``)."""
@@ -313,7 +319,7 @@ class LlamaEngine:
                 raise SchemaError("llama.cpp rejected the grammar built from the schema")
         return TokenSampler(self, grammar, temperature=temperature, seed=seed, bias=bias)
 
-    def seq_copy(self, src: int, dst: int, n_tokens: int) -> None:
+    def seq_copy(self, src: int, dst: int, n_tokens: int) -> bool:
         """Make ``dst`` hold the first ``n_tokens`` of ``src``.
 
         One stream: share the cells (``seq_cp``, free). Per-sequence streams: llama.cpp only
@@ -324,9 +330,9 @@ class LlamaEngine:
         if self.config.kv_unified:
             llama_cpp.llama_memory_seq_rm(self._ctx.memory, dst, -1, -1)
             llama_cpp.llama_memory_seq_cp(self._ctx.memory, src, dst, 0, n_tokens)
-        else:
-            self.seq_load(dst, self.seq_save(src))
-            self.seq_truncate(dst, n_tokens)
+            return True
+        self.seq_load(dst, self.seq_save(src))
+        return self.seq_truncate(dst, n_tokens)
 
 
 class TokenSampler:
