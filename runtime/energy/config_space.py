@@ -49,20 +49,23 @@ class ModelVariant:
 
 
 BUNDLED = ModelVariant("smollm2")
-STRONG_NAME = "qwen2.5-coder-0.5b"
-# Measured one thread each, same 120-token prompt (2 shared cores, load ~20): SmolLM2-135M prefills
-# 21 tok/s and decodes 11.1; Qwen2.5-Coder 0.5B 10.2 and 3.6. An agent call (~400 prompt, ~40 reply
-# tokens) costs it ~2.2x the time, so its "size" (compute relative to the bundled model) is 2.5.
-STRONG_QUALITY, STRONG_SIZE = 0.7, 2.5
+STRONG_NAME = "gemma3-270m"
+# Measured on 2 shared cores (load ~20), `pocketpilot replay --backend llama --model`, atomic scenarios:
+#   SmolLM2-135M        bluetooth-on ok, wifi-off ok          prefill 21.3 tok/s, decode 11.1 (1 thread)
+#   Gemma 3 270M        bluetooth-on ok (2 calls)             prefill 34.1 tok/s, decode  6.0
+#   Qwen2.5-Coder 0.5B  bluetooth-on FAIL (over-execution)    prefill 10.2 tok/s, decode  3.6
+# Gemma is the better candidate; at the agent's call shape (~340 prefilled, ~40 generated tokens)
+# it takes 0.85x SmolLM2's time (faster prefill, slower decode through its 262k vocabulary).
+STRONG_QUALITY, STRONG_SIZE = 0.7, 0.85
 
 
 def strong_variant() -> ModelVariant | None:
-    """The second, stronger variant (Qwen2.5-Coder 0.5B) when set-up has cached it, else None.
+    """The second variant (Gemma 3 270M, twice SmolLM2's parameters) when set-up cached it, else None.
 
     It is registered in every space's models (so the cost model and the per-call variant policy,
-    ``variants.VariantPolicy``, know it) but not on the run-wide ``model`` axis: a whole run on it
-    costs several times the bundled model's energy, while plans, verification and unsure steps
-    are the few calls where its quality pays.
+    ``variants.VariantPolicy``, know it) but not on the run-wide ``model`` axis: one success on
+    one scenario is too little to move whole runs; plans, verification and unsure steps are the
+    calls the router sends it, and the profiler's measurements replace these priors.
     """
     from pocketpilot.runtime.errors import ModelLoadError
     from pocketpilot.runtime.model_files import packaged_model_path

@@ -1,8 +1,8 @@
-"""Which model variant answers a call: the stronger one for the calls that pay for it, when the
+"""Which model variant answers a call: the second one for the calls that shape a run, when the
 device can afford it.
 
 Planning shapes a whole run and verification decides whether a run is done, so both go to the
-stronger variant; a step goes there only when the caller is unsure of it (its grounding could not
+second variant; a step goes there only when the caller is unsure of it (its grounding could not
 tell the options apart). Each is refused when the battery is low and discharging or the device is
 warm (thermal MODERATE or worse), the same thresholds ``policy.ReconfigPolicy`` uses to go to
 saver mode and to stop upshifting. Everything else stays on the small, bundled variant.
@@ -37,7 +37,8 @@ class Route:
 
 @dataclass(frozen=True)
 class VariantPolicy:
-    """Small by default; ``strong`` for plans, verification and unsure steps while battery and heat allow."""
+    """Small by default; ``strong`` (the second variant) for plans, verification and unsure steps while
+    battery and heat allow."""
 
     small: ModelVariant
     strong: ModelVariant | None = None
@@ -47,16 +48,16 @@ class VariantPolicy:
     def choose(self, purpose: Purpose | str, sensors: Sensors, *, unsure: bool = False) -> Route:
         purpose = Purpose(purpose)
         if self.strong is None:
-            return self._small("no stronger variant is registered")
+            return self._small("no second variant is registered")
         if purpose not in STRONG_PURPOSES and not unsure:
             return self._small(f"{purpose.value}: the small variant is sure enough")
         level = sensors.battery_level.value if sensors.battery_level is not None else None
         if level is not None and level < self.low_battery_pct and not sensors.charging:
-            return self._small(f"battery {level:.0f}% and discharging: no stronger variant")
+            return self._small(f"battery {level:.0f}% and discharging: no second variant")
         if sensors.thermal_status is not None and sensors.thermal_status >= self.warm:
-            return self._small(f"thermal {sensors.thermal_status.name}: no stronger variant")
+            return self._small(f"thermal {sensors.thermal_status.name}: no second variant")
         why = "unsure step" if purpose is Purpose.STEP else purpose.value
-        return Route(self.strong.name, f"{why}: the stronger variant ({self.strong.name})", self.strong.size)
+        return Route(self.strong.name, f"{why}: the second variant ({self.strong.name})", self.strong.size)
 
     def _small(self, reason: str) -> Route:
         return Route(self.small.name, reason, self.small.size)

@@ -13,6 +13,7 @@ from pocketpilot.runtime.backend import Message, Purpose, VariantRouting
 from pocketpilot.runtime.energy.config_space import (
     BUNDLED,
     STRONG_NAME,
+    STRONG_SIZE,
     ModelVariant,
     RuntimeConfig,
     prefs_from_dict,
@@ -86,4 +87,4 @@ def test_the_cached_strong_variant_is_known_to_the_cost_model_but_not_on_the_mod
     space = prefs_from_dict({}).space  # bootstrap.py setup cached the packaged models
     assert space.axes["model"] == ("smollm2",)
     strong = space.models[STRONG_NAME]
-    assert strong.path == packaged_model_path(STRONG_NAME) and strong.size > 1
+    assert strong.path == packaged_model_path(STRONG_NAME) and strong.size == STRONG_SIZE
