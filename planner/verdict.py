@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pocketpilot.devices.screen import Screen
+from pocketpilot.planner.decompose import split_clauses
 from pocketpilot.planner.evidence import handed_in_and_typed_before, required_texts
 from pocketpilot.planner.grounding import COMMITS, element_spot, entered, literals, time_parts, words
 from pocketpilot.planner.meaning import Meaning
@@ -56,6 +57,18 @@ def subtask_evidence(goal: str, *, outputs: Sequence[str], values: dict[str, str
         return _read(outputs, values)
     if typing_uncommitted(steps):
         return None  # typed, never saved or sent: whatever the box shows is not done
+    parts = split_clauses(goal)
+    if len(parts) > 1:
+        # a goal that still holds several steps is done only when each of them shows
+        found = [_one_effect(part, inputs, screen, steps, meaning) for part in parts]
+        if any(f is None for f in found):
+            return None
+        return Evidence(found[-1].kind, "; ".join(f.detail for f in found if f is not None))
+    return _one_effect(goal, inputs, screen, steps, meaning)
+
+
+def _one_effect(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[Step],
+                meaning: Meaning) -> Evidence | None:
     return (_flipped(goal, screen, steps, meaning) or _removed(goal, screen, steps, meaning)
             or _shown(goal, inputs, screen, steps))
 
@@ -124,7 +137,7 @@ def _goal_texts(goal: str, inputs: dict[str, str]) -> list[str]:
     and its times (a bare number is on too many screens to show anything)."""
     texts = list(required_texts(goal, inputs))
     for literal in literals(goal):
-        if time_parts(literal) and literal not in texts:
+        if (time_parts(literal) or extract("date", literal) == literal) and literal not in texts:
             texts.append(literal)
     return texts
 
