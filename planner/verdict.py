@@ -47,6 +47,10 @@ class Evidence:
         return {"kind": self.kind, "detail": self.detail}
 
 
+# A goal that points at information it does not carry (a pronoun, or a question word standing for
+# a value) needs that value handed in; done without it, nothing on screen can show it was right.
+_REFERS_ELSEWHERE = re.compile(
+    r"\b(?:it|its|that|this|them|those|what|where|when|which|whose|how (?:much|many|long))\b", re.I)
 _OFF = re.compile(r"\b(?:off|disable|deactivate|uncheck|untick|unstar|unmark|mute)\b", re.I)
 
 
@@ -55,6 +59,8 @@ def subtask_evidence(goal: str, *, outputs: Sequence[str], values: dict[str, str
     """What on this screen (and in what the subtask did) shows ``goal`` done; None when nothing does."""
     if outputs:
         return _read(outputs, values)
+    if not inputs and _REFERS_ELSEWHERE.search(goal):
+        return None  # 'write it in a note', 'saying what time it starts': a value it was never handed
     if typing_uncommitted(steps):
         return None  # typed, never saved or sent: whatever the box shows is not done
     parts = split_clauses(goal)
