@@ -29,7 +29,7 @@ from pocketpilot.devices.gestures import (
 )
 from pocketpilot.devices.screen import Screen, parse_uiautomator_xml
 from pocketpilot.devices.sensors import Sensors, ThermalStatus
-from pocketpilot.devices.virtual import render_png, render_xml, system
+from pocketpilot.devices.virtual import first_run, render_png, render_xml, system
 from pocketpilot.devices.virtual import widgets as w
 from pocketpilot.devices.virtual.apps import make_apps
 from pocketpilot.devices.virtual.apps.base import format_time
@@ -66,9 +66,10 @@ class VirtualPhone:
             self._power = PowerModel.from_dict(seed_data.pop("battery", None), seed=seed)
         except ValueError as exc:
             raise SeedError(str(exc)) from exc
+        greeted = seed_data.pop("first_run", None)
         self._state = PhoneState.from_dict(seed_data, DEFAULT_STATE)
         self._variant = Variant.of(variant)
-        self._apps = make_apps()
+        self._apps = first_run.wrap(make_apps(), greeted)
         self._nav = Navigator(self._state, self._variant, self._apps)
         self._lock = threading.RLock()
         self._size = (int(size[0]), int(size[1]))
