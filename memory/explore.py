@@ -33,6 +33,7 @@ from pocketpilot.memory.store import MemoryStore
 __all__ = ["SENSITIVE_WORDS", "ExploreReport", "Explorer", "candidates", "explore_all",
            "is_sensitive"]
 _MAX_GATES = 4  # dialogs answered in a row before giving up on a screen
+_MAX_REROOTS = 2  # times the app may open on a new start page before exploration stops
 
 
 def candidates(screen: Screen) -> list[Element]:
@@ -85,7 +86,7 @@ class Explorer:
     def explore(self, app: str) -> ExploreReport:
         self.run_id = f"explore-{uuid.uuid4().hex[:8]}"
         self.actions = self.edges = self.skipped = self.relaunches = 0
-        self.scrolls = self.answered = 0
+        self.scrolls = self.answered = self.reroots = 0
         self.app = app
         self.package = ""
         start = self._launch()
@@ -233,11 +234,25 @@ class Explorer:
             screen = self._launch()
         except DeviceError:
             return None
+        if screen.signature != self.start_signature:
+            self._reroot(screen)
+            return screen if screen.signature == signature and not path else None
         for step in path:
             screen = self._do(screen, step)
             if screen is None:
                 return None
         return screen if screen.signature == signature else None
+
+    def _reroot(self, start: Screen) -> None:
+        """The app opens on another page now (access was granted from inside it, a first run
+        ended): paths from the old start no longer lead anywhere, so explore on from the new one."""
+        if self.reroots >= _MAX_REROOTS:
+            self.frontier.clear()
+            return
+        self.reroots += 1
+        self.start_signature = start.signature
+        self.seen.add(start.signature)
+        self.frontier = deque([(start.signature, [])])
 
     def _launch(self) -> Screen:
         """The app started afresh (its start page, lists at the top), past any first-run dialogs."""

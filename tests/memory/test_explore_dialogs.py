@@ -87,3 +87,12 @@ def test_the_buttons_that_go_ahead_on_a_sensitive_dialog_are_refused():
 def test_a_notice_is_acknowledged_whatever_its_text_mentions():
     screen = dialog_screen("Got it", text="Send and receive messages over Wi-Fi.")
     assert gate_answer(screen).label == "Got it"
+
+
+def test_exploration_goes_on_when_a_grant_changes_the_page_the_app_opens_on():
+    # The welcome's prompt is answered, then the app's own ("Allow access" on its placeholder):
+    # from then on Contacts opens on its list, not on the placeholder exploration started from.
+    phone = VirtualPhone(state={"first_run": ["Contacts"]}, variant=3)
+    report, _, taps = explore(phone, "Contacts")
+    assert taps[:4] == ["Skip", "While using the app", "Allow access", "Allow"]
+    assert report.pages >= 20
