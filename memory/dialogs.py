@@ -29,6 +29,7 @@ class Dialog:
     text: str
     buttons: tuple[Element, ...]
     permission: bool  # shown by the system's permission controller
+    members: frozenset[int] = frozenset()  # ids of every element inside the dialog's window
 
     def holds(self, element: Element) -> bool:
         return any(b.id == element.id for b in self.buttons)
@@ -53,7 +54,8 @@ def find_dialog(screen: Screen) -> Dialog | None:
     if not buttons or (len(buttons) > _MAX_BUTTONS and not permission):
         return None
     text = " ".join(e.label for e in elements if not e.actionable and e.label)
-    return Dialog(screen.nodes[top].package, text, buttons, permission)
+    return Dialog(screen.nodes[top].package, text, buttons, permission,
+                  frozenset(e.id for e in elements))
 
 
 def _panel(screen: Screen, root: int, *, descend: bool) -> int | None:

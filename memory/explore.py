@@ -142,22 +142,20 @@ class Explorer:
         if count >= MAX_SCROLLS:
             return None
         dialog = find_dialog(screen)
-        within = frozenset(b.id for b in dialog.buttons) if dialog is not None else None
-        for container in containers(screen, within):
+        for container in containers(screen, dialog.members if dialog is not None else None):
             locator = locator_for(screen, container.id)
             if locator is not None and locator.key() not in done:
                 return {"kind": "scroll", "direction": str(direction(container))}, locator
         return None
 
     def _tap_all(self, signature: str, path: list[Step], screen: Screen) -> Screen | None:
-        """Tap each untried candidate of this screenful and come back to it after each."""
+        """Tap each untried candidate of this screenful and come back to it after each (the
+        candidates are read again each time: coming back may show the screenful changed)."""
         view = in_view(screen)
-        for element in candidates(screen):
-            if not self._left():
+        while self._left():
+            locator = self._untried(signature, screen)
+            if locator is None:
                 break
-            locator = locator_for(screen, element.id)
-            if locator is None or (signature, locator.key()) in self.tried:
-                continue
             self.tried.add((signature, locator.key()))
             step: Step = (_TAP, locator)
             after = self._do(screen, step)
@@ -171,6 +169,13 @@ class Explorer:
                 return None
             screen = back
         return screen
+
+    def _untried(self, signature: str, screen: Screen) -> Locator | None:
+        for element in candidates(screen):
+            locator = locator_for(screen, element.id)
+            if locator is not None and (signature, locator.key()) not in self.tried:
+                return locator
+        return None
 
     def _do(self, screen: Screen, step: Step) -> Screen | None:
         """Perform one remembered step on ``screen``, record it, and return the settled screen."""
