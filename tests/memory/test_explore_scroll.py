@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pocketpilot.devices import Screen
 from pocketpilot.devices.actions import Back, Direction, Launch, Scroll, action_from_dict
 from pocketpilot.devices.virtual import VirtualPhone
 from pocketpilot.memory import GraphMemory
@@ -98,3 +99,31 @@ def test_a_route_to_a_row_below_the_fold_scrolls_first():
 def test_the_report_round_trips():
     _, report = settings_memory(VirtualPhone(variant=2))
     assert ExploreReport.from_dict(report.to_dict()) == report
+
+
+def _list_page(rows):
+    """A page with a list of ``rows``: (top, bottom, kind), kind "person", "cut" or "action"."""
+    from fakephone import hierarchy, node
+
+    pkg, items = "com.example.app", []
+    for top, bottom, kind in rows:
+        children = () if kind == "cut" else (node("android.widget.TextView", pkg=pkg, text="x",
+                                                  bounds=(40, top, 600, bottom)),)
+        if kind == "action":
+            children = (*children, node("android.widget.ImageView", pkg=pkg,
+                                        bounds=(700, top, 800, bottom)))
+        items.append(node("android.widget.LinearLayout", pkg=pkg, clickable=True,
+                          bounds=(0, top, 1080, bottom), children=children))
+    listing = node("androidx.recyclerview.widget.RecyclerView", pkg=pkg, scrollable=True,
+                   bounds=(0, 400, 1080, 1000), children=tuple(items))
+    return Screen.from_xml(hierarchy(node("android.widget.FrameLayout", pkg=pkg,
+                                          children=(listing,))), size=(1080, 2400))
+
+
+def test_a_row_cut_by_the_list_edge_keeps_the_page_but_another_kind_of_row_does_not():
+    top = _list_page([(400, 600, "person"), (600, 800, "person"), (800, 1000, "person")])
+    scrolled = _list_page([(400, 480, "cut"), (480, 680, "person"), (680, 880, "person"),
+                           (880, 1000, "cut")])
+    other = _list_page([(400, 600, "action"), (600, 800, "person"), (800, 1000, "person")])
+    assert scrolled.signature == top.signature
+    assert other.signature != top.signature  # "Send to <number>" above the contacts is news
