@@ -29,11 +29,12 @@ from pocketpilot.devices.gestures import (
 )
 from pocketpilot.devices.screen import Screen, parse_uiautomator_xml
 from pocketpilot.devices.sensors import Sensors, ThermalStatus
-from pocketpilot.devices.virtual import first_run, render_png, render_xml, system
+from pocketpilot.devices.virtual import render_png, render_xml, system
 from pocketpilot.devices.virtual import widgets as w
 from pocketpilot.devices.virtual.apps import make_apps
 from pocketpilot.devices.virtual.apps.base import format_time
 from pocketpilot.devices.virtual.dataset import DEFAULT_STATE
+from pocketpilot.devices.virtual.first_run import wrap as greet_first_runs
 from pocketpilot.devices.virtual.nav import LAUNCHER, Navigator
 from pocketpilot.devices.virtual.sensors_sim import PowerModel
 from pocketpilot.devices.virtual.state import PhoneState, SeedError
@@ -69,7 +70,7 @@ class VirtualPhone:
         greeted = seed_data.pop("first_run", None)
         self._state = PhoneState.from_dict(seed_data, DEFAULT_STATE)
         self._variant = Variant.of(variant)
-        self._apps = first_run.wrap(make_apps(), greeted)
+        self._apps = greet_first_runs(make_apps(), greeted)
         self._nav = Navigator(self._state, self._variant, self._apps)
         self._lock = threading.RLock()
         self._size = (int(size[0]), int(size[1]))
