@@ -421,7 +421,9 @@ def page_signature(screen: Screen) -> str:
     What counts: the package, the structure (class, resource id, role flags) and static labels.
     What does not: digits (times, counts), typed text, a switch's own state summary ("On", "Off"),
     so flipping a switch stays on the same page, and anything inside a scrolling container
-    except the *set* of item shapes, so a list of 3 or 30 contacts is the same page.
+    except the *set* of item shapes, so a list of 3 or 30 contacts is the same page, and so is
+    the list scrolled: items cut by the list's edge are left out of the set (a dump holds a cut
+    row without its hidden children, which must not make a new page).
     """
     page_package = screen.package
     parts: list[str] = [page_package]
@@ -431,10 +433,34 @@ def page_signature(screen: Screen) -> str:
             continue
         parts.append(_node_shape(screen, position, with_text=True))
         if _is_collection(node):
-            shapes = sorted({_subtree_shape(screen, c) for c in node.children})
+            shapes = sorted({_subtree_shape(screen, c) for c in _whole_items(screen, node)})
             parts.append("items{" + "|".join(shapes) + "}")
     digest = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
     return digest[:16]
+
+
+def _whole_items(screen: Screen, node: Node) -> list[int]:
+    """A collection's items less those cut by its edge: an item at the start or end (along the
+    way it scrolls) that is shorter there than the longest item of its own shape."""
+    box = node.bounds
+    items = [(c, screen.nodes[c]) for c in node.children]
+    sideways = "Horizontal" in node.class_name or (len(items) > 1 and all(
+        i.bounds.top <= box.top and i.bounds.bottom >= box.bottom for _, i in items))
+
+    def extent(item: Node) -> int:
+        return item.bounds.width if sideways else item.bounds.height
+
+    def at_edge(item: Node) -> bool:
+        if sideways:
+            return item.bounds.left <= box.left or item.bounds.right >= box.right
+        return item.bounds.top <= box.top or item.bounds.bottom >= box.bottom
+
+    longest: dict[str, int] = {}
+    for c, item in items:
+        head = _node_shape(screen, c, with_text=False)
+        longest[head] = max(longest.get(head, 0), extent(item))
+    return [c for c, item in items if not (
+        at_edge(item) and extent(item) < longest[_node_shape(screen, c, with_text=False)])]
 
 
 def _is_collection(node: Node) -> bool:

@@ -8,6 +8,7 @@ expressed against the element ids the executor sees now.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.memory.model import Locator, Page, PageElement, normalize_text
@@ -107,11 +108,17 @@ def _tokens(text: str) -> set[str]:
     return set(_WORD.findall(normalize_text(text)))
 
 
-def _score(locator: Locator, element: Element, screen: Screen) -> float:
-    """Match score of one element: identity features first, position breaks ties."""
+def _score(locator: Locator, element: Element, screen: Screen, shared: frozenset[str]) -> float:
+    """Match score of one element: identity features first, position breaks ties.
+
+    A resource id held by several elements of the screen (every row of a list) names a kind of
+    control, not a control: it only nudges, so a row scrolled out of view is not mistaken for
+    the row that took its place.
+    """
     score = 0.0
     if locator.resource_id:
-        score += 3.0 if element.resource_id == locator.resource_id else -1.0
+        same = element.resource_id == locator.resource_id
+        score += (0.5 if locator.resource_id in shared else 3.0) if same else -1.0
     if locator.text:
         # Token overlap, not equality: a row's label also carries dynamic parts ("Wi-Fi · On").
         have, wanted = _tokens(element.label), _tokens(locator.text)
@@ -126,8 +133,9 @@ def _score(locator: Locator, element: Element, screen: Screen) -> float:
     return score + max(0.0, 1.0 - 2.0 * distance)
 
 
-def _best_possible(locator: Locator) -> float:
-    return (3.0 * bool(locator.resource_id) + 3.0 * bool(locator.text) + 2.0 * bool(locator.desc)
+def _best_possible(locator: Locator, shared: frozenset[str]) -> float:
+    by_id = (0.5 if locator.resource_id in shared else 3.0) if locator.resource_id else 0.0
+    return (by_id + 3.0 * bool(locator.text) + 2.0 * bool(locator.desc)
             + 1.0 * bool(locator.class_name) + 1.0)
 
 
@@ -137,9 +145,11 @@ def resolve(locator: Locator, screen: Screen) -> tuple[Element | None, float]:
     Returns ``(None, 0.0)`` when nothing matches its identity features (a resource id or a label
     that is not there); position alone never picks an element for a non-positional locator.
     """
+    counts = Counter(e.resource_id for e in screen.elements if e.resource_id)
+    shared = frozenset(rid for rid, n in counts.items() if n > 1)
     best, best_score = None, float("-inf")
     for element in screen.elements:
-        score = _score(locator, element, screen)
+        score = _score(locator, element, screen, shared)
         if score > best_score:
             best, best_score = element, score
     if best is None:
@@ -150,7 +160,7 @@ def resolve(locator: Locator, screen: Screen) -> tuple[Element | None, float]:
         return None, 0.0
     if locator.is_positional and best_score < 0.5:
         return None, 0.0
-    return best, max(0.0, min(1.0, best_score / _best_possible(locator)))
+    return best, max(0.0, min(1.0, best_score / _best_possible(locator, shared)))
 
 
 def bind_action(template: dict, locator: Locator | None, screen: Screen) -> tuple[dict, str, float] | None:

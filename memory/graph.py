@@ -272,12 +272,26 @@ class GraphMemory(MemoryStore):
     def _suggest(self, edges: list[Edge], screen: Screen, reason: str) -> SuggestedAction | None:
         bound = bind_action(edges[0].action, edges[0].locator, screen)
         if bound is None:
-            return None
+            scroll = self._scroll_here(screen) if edges[0].source == screen.signature else None
+            if scroll is None:
+                return None
+            edges, bound = [scroll, *edges], bind_action(scroll.action, scroll.locator, screen)
+            if bound is None:
+                return None
         action, label, match = bound
         reliability = math.prod(e.success_probability for e in edges)
         return SuggestedAction(action, label or (edges[0].locator.text if edges[0].locator else ""),
                                edges[0].id, round(match, 3), round(reliability, 3), len(edges),
                                reason)
+
+    def _scroll_here(self, screen: Screen) -> Edge | None:
+        """A scroll learnt on this page: the next step toward a control that is out of view (a
+        list scrolled is the same page, so such a step is an edge from the page to itself)."""
+        signature = screen.signature
+        loops = list(self.graph[signature].get(signature, {})) if signature in self.graph else []
+        scrolls = [e for e in self.edges(loops) if e.kind == "scroll"]
+        downward = [e for e in scrolls if e.action.get("direction", "down") == "down"]
+        return (downward or scrolls or [None])[0]
 
     def stats(self) -> MemoryStats:
         counts = {name: self._db.query(f"SELECT count(*) FROM {name}")[0][0]

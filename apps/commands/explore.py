@@ -24,13 +24,16 @@ def _explore(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), indent=2))
     else:
         print(f"explored {report.app}: {report.pages} pages, {report.edges} steps recorded, "
-              f"{report.actions} actions, {report.skipped_sensitive} sensitive elements left alone "
-              f"-> {where}")
+              f"{report.actions} actions, {report.scrolls} list scrolls, "
+              f"{report.dialogs_answered} first-run/permission dialogs answered, "
+              f"{report.skipped_sensitive} sensitive elements left alone -> {where}")
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("explore", help="explore an app (no sensitive taps) into memory")
+    parser = subparsers.add_parser(
+        "explore", help="explore an app into memory: scrolls lists, answers first-run and "
+        "permission dialogs, never taps anything sensitive")
     parser.add_argument("app", metavar="APP", help="package name or launcher label")
     parser.add_argument("--device", default="virtual", help="'virtual' or an ADB serial")
     parser.add_argument("--budget", type=int, default=200, help="maximum device actions")

@@ -34,6 +34,7 @@ from pocketpilot.devices.virtual import widgets as w
 from pocketpilot.devices.virtual.apps import make_apps
 from pocketpilot.devices.virtual.apps.base import format_time
 from pocketpilot.devices.virtual.dataset import DEFAULT_STATE
+from pocketpilot.devices.virtual.first_run import wrap as greet_first_runs
 from pocketpilot.devices.virtual.nav import LAUNCHER, Navigator
 from pocketpilot.devices.virtual.sensors_sim import PowerModel
 from pocketpilot.devices.virtual.state import PhoneState, SeedError
@@ -67,9 +68,10 @@ class VirtualPhone:
             self._power = PowerModel.from_dict(seed_data.pop("battery", None), seed=seed)
         except ValueError as exc:
             raise SeedError(str(exc)) from exc
+        greeted = seed_data.pop("first_run", None)
         self._state = PhoneState.from_dict(seed_data, DEFAULT_STATE)
         self._variant = Variant.of(variant)
-        self._apps = make_apps()
+        self._apps = greet_first_runs(make_apps(), greeted)
         self._nav = Navigator(self._state, self._variant, self._apps)
         self._lock = threading.RLock()
         self._size = (int(size[0]), int(size[1]))
