@@ -90,3 +90,11 @@ def _grant(dialog: Dialog) -> Element | None:
                 return button
     by_label = {_label(b): b for b in dialog.buttons}
     return next((by_label[word] for word in GRANT_LABELS if word in by_label), None)
+
+
+def grants_own_data(screen: Screen, element: Element | None) -> bool:
+    """``element`` is a grant button of a runtime permission prompt in front of ``screen``: the
+    app asks to use data already on the phone, and granting it acts on nothing by itself."""
+    dialog = find_dialog(screen)
+    return (element is not None and dialog is not None and dialog.permission and dialog.holds(element)
+            and not is_sensitive(element, dialog) and _label(element) not in DISMISS_LABELS)

@@ -29,11 +29,12 @@ from pocketpilot.devices.actions import (
 from pocketpilot.devices.device import Device
 from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.devices.screen import Element, Screen
+from pocketpilot.memory.explore_policy import gate_answer, grants_own_data
 from pocketpilot.memory.store import MemoryStore
 from pocketpilot.planner.decompose import decompose
 from pocketpilot.planner.evidence import missing_evidence
 from pocketpilot.planner.executor import Decision, decide, taps_since_typing
-from pocketpilot.planner.grounding import asks_to_change, find_again
+from pocketpilot.planner.grounding import asks_to_change, element_key, element_spot, find_again
 from pocketpilot.planner.meaning import Meaning
 from pocketpilot.planner.plan import Plan, Subtask, SubtaskStatus
 from pocketpilot.planner.reflect import action_effect, content_key
@@ -206,13 +207,20 @@ class _Nodes:
         values = {k: v for k, v in state.get("values", {}).items() if k in subtask.inputs}
         goal = subtask.goal if state.get("mode") != "monolithic" else state["task"]
         steps = steps_of(state.get("steps", []))
-        decision = decide(
-            self.s.backend, f"executor-{subtask.id}", goal=goal, screen=screen, values=values,
-            steps=steps, hints=hints, blocked=set(state.get("blocked", [])), app=subtask.app,
-            spots=tuple(state.get("spots", [])), app_names=tuple(a.label for a in self.s.device.apps()),
-            reading=bool(subtask.outputs), shape=shape_of(subtask.outputs[0]) if subtask.outputs else None,
-            meaning=self.s.meaning, memory=self.s.memory, on_call=tally,
-        )
+        gate = gate_answer(screen)
+        if gate is not None:
+            # a permission prompt or first-run greeting stands between the user and the app: its
+            # least-committing answer is part of any goal there (memory.explore_policy)
+            decision = Decision("tap", gate.id, key=element_key(gate), label=gate.label or gate.desc, source="dialog",
+                                spot=element_spot(gate, screen))
+        else:
+            decision = decide(
+                self.s.backend, f"executor-{subtask.id}", goal=goal, screen=screen, values=values,
+                steps=steps, hints=hints, blocked=set(state.get("blocked", [])), app=subtask.app,
+                spots=tuple(state.get("spots", [])), app_names=tuple(a.label for a in self.s.device.apps()),
+                reading=bool(subtask.outputs), shape=shape_of(subtask.outputs[0]) if subtask.outputs else None,
+                meaning=self.s.meaning, memory=self.s.memory, on_call=tally,
+            )
         if decision.spot:
             # Per app, not per page: a toggle's own summary text ("Off" -> "On") can change the page id.
             decision = replace(decision, spot=f"{screen.package}|{decision.spot}")
@@ -251,6 +259,10 @@ class _Nodes:
         target = find_again(screen, decision.key) if decision.key else None
         listed = target is not None and screen.in_list(target)
         category = classify(decision.label) if decision.verb == "tap" and not listed else None
+        if category is not None and grants_own_data(screen, target):
+            # the system asks whether the app may use data already on the phone for the task the
+            # user gave it: granting acts on nothing (memory.explore_policy states the principle)
+            category = None
         if self.s.policy.needs_confirmation(category):
             request = {"kind": "confirm", "run_id": state.get("run_id"), "category": str(category),
                        "action": decision.verb, "target": decision.label, "text": decision.text,

@@ -88,3 +88,17 @@ def test_writing_down_a_value_never_read_is_not_claimed_done(tmp_path):
     # value ('it'), so the title on screen must not count as the goal done
     _before, result, _after = run(tmp_path, "what's the next thing on my schedule? write it in a memo called Next")
     assert not result.success
+
+
+def test_a_permission_prompt_in_front_of_the_app_is_granted_without_asking(tmp_path):
+    # the app asks to read its own contacts for the task: that grant is no security change
+    asked = []
+    phone = VirtualPhone({"first_run": ["Contacts"]})
+    seams = Seams(LexicalBackend(), phone, meaning=default_meaning(), on_event=EventCollector())
+    agent = Agent(seams, tmp_path / "checkpoints.sqlite", confirm=lambda request: asked.append(request) or False)
+    try:
+        result = agent.run("Find Bob's phone number in Contacts")
+    finally:
+        agent.close()
+    assert not [r for r in asked if r["category"] == "security"]
+    assert result.values.get("phone_number") == "+1 555 0102"
