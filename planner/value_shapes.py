@@ -70,6 +70,8 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 # 'one' and 'zero' stay words: 'a new one', 'zero in on' are no numbers
 _NUMBER_WORD = re.compile(r"\b(?:(" + "|".join(_TENS) + r")(?:[ -](" + "|".join(_UNITS[1:10]) + r"))?|("
                           + "|".join(_UNITS[2:]) + r"))\b", re.I)
+_PAST = re.compile(r"\b(half|quarter) past (\d{1,2})\b", re.I)
+_TO = re.compile(r"\bquarter to (\d{1,2})\b", re.I)
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*'(?!\w))")
 _HOUR_OF_DAY = re.compile(r"\b(\d{1,2})(?:[: ](\d{2}))?\s*(?:o'?clock\s*)?(?:(am|a\.m\.|in the morning)|"
                           r"(pm|p\.m\.|in the (?:afternoon|evening)|at night|tonight))\b", re.I)
@@ -88,6 +90,18 @@ def numbers_as_digits(text: str) -> str:
             return match.group(0)
         return f"{int(match.group(1))}:{match.group(2) or '00'} {'AM' if match.group(3) else 'PM'}"
 
+    def past(match: re.Match) -> str:
+        minutes = {"half": 30, "quarter": 15}[match.group(1).lower()]
+        return f"{match.group(2)}:{minutes:02d}"
+
+    def to(match: re.Match) -> str:
+        hour = (int(match.group(1)) - 1) % 12 or 12
+        return f"{hour}:45"
+
+    def clock(part: str) -> str:
+        part = _NUMBER_WORD.sub(number, part)
+        part = _PAST.sub(past, _TO.sub(to, part))  # 'half past 9' -> '9:30', 'quarter to 7' -> '6:45'
+        return _HOUR_OF_DAY.sub(hour, part)
+
     parts = _QUOTED.split(text)  # quoted text is typed as written
-    return "".join(part if i % 2 else _HOUR_OF_DAY.sub(hour, _NUMBER_WORD.sub(number, part))
-                   for i, part in enumerate(parts))
+    return "".join(part if i % 2 else clock(part) for i, part in enumerate(parts))

@@ -211,6 +211,8 @@ def test_numbers_in_words_become_digits_and_an_hour_of_the_day_a_time():
     quoted = "a note saying 'boil nine minutes', a new one"
     assert numbers_as_digits(quoted) == quoted
     assert numbers_as_digits("at 9 tonight") == "at 9:00 PM" and numbers_as_digits("at 22:15") == "at 22:15"
+    assert numbers_as_digits("half past nine in the evening") == "9:30 PM"
+    assert numbers_as_digits("quarter to seven in the morning") == "6:45 AM"
 
 
 def test_copy_into_a_thing_no_app_is_named_for_reads_it_first_then_writes_it():
