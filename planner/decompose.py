@@ -276,9 +276,11 @@ def _copy_into(clause: str, apps: list[str], choose_app: Callable[[str], str] | 
     match = _COPY_INTO.match(clause)
     if match is None:
         return None
-    dest_app = _clause_app(match.group("dest"), apps)
     what = match.group("what")
-    if dest_app is None:
+    # where it goes: the app the destination names, else the one whose pages mean it ('a memo')
+    dest_app = _clause_app(match.group("dest"), apps) or (choose_app(f"write {match.group('dest')}")
+                                                         if choose_app else None)
+    if not dest_app:
         return None
     source_app = _clause_app(what, apps, exclude=dest_app) or (choose_app(what) if choose_app else None)
     if not source_app or source_app == dest_app:
@@ -314,6 +316,8 @@ def _reads(clause: str) -> bool:
 def value_name(phrase: str, number: int) -> str:
     """A short identifier for what a clause reads: 'Find Bob's phone number in X' → 'phone_number'."""
     phrase = re.sub(r"\b(?:in|on|from|at)\s+.*$", "", phrase, flags=re.I)
+    # 'the code I was texted': what is read is named before the clause that describes it
+    phrase = re.sub(r"\s\b(?:i|you|we|he|she|they|that|which|who|where|when)\b.*$", "", phrase, flags=re.I)
     words = re.findall(r"[a-z]+", phrase.lower().split("'s ")[-1])
     words = [w for w in words if w not in {"find", "get", "read", "look", "up", "check", "copy", "see", "search",
                                            "the", "my", "a", "an", "his", "her", "their", "s"}]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pocketpilot.planner.grounding import words
-from pocketpilot.runtime.semantic import UNRELATED_BELOW, HashingEmbedder, SemanticMatcher
+from pocketpilot.runtime.semantic import UNRELATED_BELOW, SemanticMatcher, load_matcher
 
 SHARED_WORD = 0.6  # a goal word on the text itself: related, and about as sure as a close paraphrase
 # What a verdict may rest on: a paraphrase this close (or a shared word). Measured on the tuning
@@ -21,10 +21,28 @@ EVIDENCE_BELOW = 0.45
 MIN_NAMED_CHARS = 3  # 'AM' written in a goal's time names no control
 
 
+_BUNDLED: list[SemanticMatcher] = []  # the bundled model, loaded once per process on first use
+
+
+def bundled_matcher() -> SemanticMatcher:
+    if not _BUNDLED:
+        _BUNDLED.append(load_matcher())
+    return _BUNDLED[0]
+
+
 class Meaning:
+    """Relatedness from ``matcher``; by default the bundled sentence model (loaded on first use),
+    ``HashingEmbedder`` only where a caller asks for the model-free stand-in."""
+
     def __init__(self, matcher: SemanticMatcher | None = None) -> None:
-        self.matcher = matcher or SemanticMatcher(HashingEmbedder())
+        self._matcher = matcher
         self.threshold = UNRELATED_BELOW
+
+    @property
+    def matcher(self) -> SemanticMatcher:
+        if self._matcher is None:
+            self._matcher = bundled_matcher()
+        return self._matcher
 
     def scores(self, goal: str, texts: Sequence[str]) -> list[float]:
         """One relatedness per text, in [-1, 1]; empty texts are unrelated."""

@@ -71,7 +71,7 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 _NUMBER_WORD = re.compile(r"\b(?:(" + "|".join(_TENS) + r")(?:[ -](" + "|".join(_UNITS[1:10]) + r"))?|("
                           + "|".join(_UNITS[2:]) + r"))\b", re.I)
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*'(?!\w))")
-_HOUR_OF_DAY = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(?:o'?clock\s*)?(?:(am|a\.m\.|in the morning)|"
+_HOUR_OF_DAY = re.compile(r"\b(\d{1,2})(?:[: ](\d{2}))?\s*(?:o'?clock\s*)?(?:(am|a\.m\.|in the morning)|"
                           r"(pm|p\.m\.|in the (?:afternoon|evening)|at night|tonight))\b", re.I)
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pocketpilot.devices.screen import Screen
+from pocketpilot.planner.decompose import split_clauses
 from pocketpilot.planner.evidence import handed_in_and_typed_before, required_texts
-from pocketpilot.planner.grounding import element_spot, entered, literals, time_parts
+from pocketpilot.planner.grounding import COMMITS, element_spot, entered, literals, time_parts, words
 from pocketpilot.planner.meaning import Meaning
 from pocketpilot.planner.plan import SubtaskStatus
 from pocketpilot.planner.route import topic_of
@@ -46,6 +47,10 @@ class Evidence:
         return {"kind": self.kind, "detail": self.detail}
 
 
+# A goal that points at information it does not carry (a pronoun, or a question word standing for
+# a value) needs that value handed in; done without it, nothing on screen can show it was right.
+_REFERS_ELSEWHERE = re.compile(
+    r"\b(?:it|its|that|this|them|those|what|where|when|which|whose|how (?:much|many|long))\b", re.I)
 _OFF = re.compile(r"\b(?:off|disable|deactivate|uncheck|untick|unstar|unmark|mute)\b", re.I)
 
 
@@ -54,8 +59,22 @@ def subtask_evidence(goal: str, *, outputs: Sequence[str], values: dict[str, str
     """What on this screen (and in what the subtask did) shows ``goal`` done; None when nothing does."""
     if outputs:
         return _read(outputs, values)
+    if not inputs and _REFERS_ELSEWHERE.search(goal):
+        return None  # 'write it in a note', 'saying what time it starts': a value it was never handed
     if typing_uncommitted(steps):
         return None  # typed, never saved or sent: whatever the box shows is not done
+    parts = split_clauses(goal)
+    if len(parts) > 1:
+        # a goal that still holds several steps is done only when each of them shows
+        found = [_one_effect(part, inputs, screen, steps, meaning) for part in parts]
+        if any(f is None for f in found):
+            return None
+        return Evidence(found[-1].kind, "; ".join(f.detail for f in found if f is not None))
+    return _one_effect(goal, inputs, screen, steps, meaning)
+
+
+def _one_effect(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[Step],
+                meaning: Meaning) -> Evidence | None:
     return (_flipped(goal, screen, steps, meaning) or _removed(goal, screen, steps, meaning)
             or _shown(goal, inputs, screen, steps))
 
@@ -80,6 +99,8 @@ def _flipped(goal: str, screen: Screen, steps: Sequence[Step], meaning: Meaning)
     switch = SWITCHING.search(goal)
     if switch is not None:
         want_on = (switch.group(1) or switch.group(2)).lower() in {"on", "enable"}
+    if any(e.editable for e in screen.elements):
+        return None  # a switch inside a form ('All-day') is the user's only once the form is saved
     for element in screen.elements:
         if not element.checkable:
             continue
@@ -122,7 +143,7 @@ def _goal_texts(goal: str, inputs: dict[str, str]) -> list[str]:
     and its times (a bare number is on too many screens to show anything)."""
     texts = list(required_texts(goal, inputs))
     for literal in literals(goal):
-        if time_parts(literal) and literal not in texts:
+        if (time_parts(literal) or extract("date", literal) == literal) and literal not in texts:
             texts.append(literal)
     return texts
 
@@ -131,7 +152,7 @@ def _shown(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[St
     """Every text the goal carries was typed by this subtask and is now on screen outside input
     boxes (saved, sent, listed)."""
     texts = _goal_texts(goal, inputs)
-    if not texts or not any(s.effective for s in steps):
+    if not texts or not any(s.effective for s in steps) or not _committed_after_typing(steps):
         return None
     committed = [f"{e.label} {e.text} {e.desc}" for e in screen.elements if not e.editable]
     typed = [s.text for s in steps if s.verb == "type" and s.effective]
@@ -143,6 +164,15 @@ def _shown(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[St
         if not entered(text, committed) and not any(text.lower() in c.lower() for c in committed):
             return None
     return Evidence("shown", ", ".join(repr(t) for t in texts) + " shown")
+
+
+def _committed_after_typing(steps: Sequence[Step]) -> bool:
+    """After the last typing, a control that commits (Save, Send, Done, Add ...) took effect:
+    text left in a search box or an unsaved form is nobody's data yet."""
+    last_typing = max((i for i, s in enumerate(steps) if s.verb == "type" and s.effective), default=None)
+    if last_typing is None:
+        return True
+    return any(s.verb == "tap" and s.effective and words(s.label) & COMMITS for s in steps[last_typing + 1:])
 
 
 def task_verdict(statuses: Sequence[str]) -> Verdict:

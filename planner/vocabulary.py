@@ -11,7 +11,8 @@ VERBS = frozenset(
     "install look make mark move open pay play put read remember reply save schedule "
     "search see select send set share show start stop switch take text toggle turn type use write "
     "tap press click choose pick scroll swipe dial mute unmute pause resume rename archive star pin "
-    "download upload forward buy order sign log launch close hide lock unlock connect disconnect".split()
+    "download upload forward buy order sign log launch close hide lock unlock connect disconnect "
+    "tell remind wake silence note jot keep save put remove erase trash schedule activate deactivate".split()
 )
 
 # A goal that flips a switch: group 1 is on/off ("turn on"), group 2 enable/disable.

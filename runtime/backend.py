@@ -104,3 +104,18 @@ class Backend(Protocol):
         temperature: float = 0.0,
         seed: int = 0,
     ) -> Completion: ...
+
+
+class Purpose(enum.StrEnum):
+    """Why a caller asks the model: a router may send it to a stronger or a cheaper variant."""
+
+    PLAN = "plan"  # decomposing a task: one call that shapes the whole run
+    VERIFY = "verify"  # checking that a step or a task did what it should
+    STEP = "step"  # choosing the next action on a screen
+
+
+@runtime_checkable
+class VariantRouting(Protocol):
+    """A backend holding several model variants; the caller names the purpose of its next call."""
+
+    def for_purpose(self, purpose: Purpose, *, unsure: bool = False) -> Backend: ...

@@ -60,7 +60,6 @@ class LlamaCppBackend:
         self.emit = on_event or discard
         self.slots: SlotTable | None = None
         self._lock = threading.Lock()
-        self._formatter: Any = None
         self._short_pieces: dict[str, list[int]] | None = None  # for enum priors: piece -> token ids
         # program -> (rendered prompt + reply, its token ids as decoded): the next turn's prompt
         # extends this text, so its tokens are spliced on instead of re-tokenising the reply,
@@ -71,11 +70,6 @@ class LlamaCppBackend:
         """Load weights and create the context (explicit, so importing us stays cheap)."""
         if not self.engine.loaded:
             self.engine.load()
-            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-            self._formatter = Jinja2ChatFormatter(
-                template=self.engine.chat_template, eos_token="<|im_end|>", bos_token=""
-            )
             self.slots = SlotTable(
                 self.engine,
                 n_seqs=self.config.n_slots,
@@ -83,6 +77,12 @@ class LlamaCppBackend:
                 policy=self.policy,
                 on_event=self.emit,
             )
+            engine = self.engine
+            self.emit(Event("model.loaded", {
+                "path": str(engine.model_path), "architecture": engine.architecture,
+                "chat_template": engine.template.source, "gpu_layers": engine.gpu_layers,
+                "gpu_layers_asked": self.config.n_gpu_layers, "note": engine.offload_note,
+            }))
         return self
 
     def close(self) -> None:
@@ -96,8 +96,9 @@ class LlamaCppBackend:
 
     # -- prompt ----------------------------------------------------------------------------
     def render(self, messages: Sequence[Message]) -> str:
+        """The chat in the model's own format (its GGUF template, or llama.cpp's for its architecture)."""
         self.load()
-        return self._formatter(messages=[m.to_dict() for m in messages]).prompt
+        return self.engine.template.render(messages)
 
     def prompt_tokens(self, messages: Sequence[Message], program: str | None = None) -> list[int]:
         """Tokens of the rendered chat; a program's own earlier turn keeps its sampled tokens."""
@@ -105,7 +106,11 @@ class LlamaCppBackend:
         prev = self._turns.get(program) if program is not None else None
         if prev is not None and prev[0] and text.startswith(prev[0]):
             return prev[1] + self.engine.tokenize(text[len(prev[0]) :])
-        return self.engine.tokenize(text)
+        tokens = self.engine.tokenize(text)
+        if self.engine.add_bos and tokens[:1] != [self.engine.bos]:
+            # the vocab asks for BOS and the template did not write it (llama.cpp's built-ins never do)
+            tokens.insert(0, self.engine.bos)
+        return tokens
 
     def known_tokens(self, program: str) -> list[int]:
         """The program's last prompt plus reply tokens (what its KV slot was computed for)."""
@@ -168,7 +173,9 @@ class LlamaCppBackend:
                 reused = self._share_prefix(slot, tokens)
                 state = "shared" if reused else state
             recomputed = max(0, min(held, len(tokens) - 1) - reused)
-            self.engine.seq_truncate(slot.seq, reused)
+            if not self.engine.seq_truncate(slot.seq, reused):
+                reused = recomputed = 0  # a recurrent state cannot drop its tail: prefill it all
+                state = "cold"
             slot.tokens = tokens[:reused]
             self.engine.decode(slot.seq, tokens[reused:], reused)
             slot.tokens = list(tokens)
@@ -230,7 +237,8 @@ class LlamaCppBackend:
         best_n = min(best_n, len(tokens) - 1)
         if best is None or best_n < MIN_SHARED_PREFIX:
             return 0
-        self.engine.seq_copy(best.seq, slot.seq, best_n)
+        if not self.engine.seq_copy(best.seq, slot.seq, best_n):
+            return 0  # the copy held more than the prefix and could not be cut: start cold
         self.emit(Event("kv.share", {"program": slot.program, "from": best.program, "tokens": best_n}))
         return best_n
 

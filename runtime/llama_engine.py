@@ -2,7 +2,9 @@
 
 The high-level ``llama_cpp.Llama`` writes every batch with seq_id 0, so several conversations in
 one context need the low-level API used here. All llama_cpp imports and error translation live
-in this module.
+in this module. Any architecture llama.cpp loads is served: the chat format, BOS and end-of-turn
+tokens come from the GGUF (``chat_template.py``, ``llama_vocab_is_eog``), sliding-window caches
+are kept full size, and one llama.cpp cannot serve fails with its own reason in one line.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pocketpilot.runtime.chat_template import from_metadata
 from pocketpilot.runtime.errors import (
     BackendConfigError,
     DecodeError,
@@ -44,7 +47,7 @@ class LlamaConfig:
     n_threads: int | None = None
     n_threads_batch: int | None = None
     n_batch: int = 512
-    n_gpu_layers: int = 0
+    n_gpu_layers: int = 0  # -1: all; a build without a GPU backend runs on the CPU and says so
     type_k: str = "f16"
     type_v: str = "f16"
     flash_attn: bool = True
@@ -68,6 +71,57 @@ class LlamaConfig:
             raise BackendConfigError("n_ctx must be >= 64 and n_slots >= 1")
 
 
+GGML_LOG_ERROR, GGML_LOG_CONT = 4, 5  # ggml_log_level (llama-cpp-python's own table predates DEBUG=1)
+
+
+def gpu_layers(requested: int, supported: bool) -> tuple[int, str | None]:
+    """The layers to offload, and a one-line note when a GPU was asked for but this build has none."""
+    if requested == 0 or supported:
+        return requested, None
+    return 0, (f"n_gpu_layers={requested} asked for GPU offload, but this llama.cpp build has no GPU backend: "
+               "running on the CPU (install a CUDA, Metal or Vulkan build of llama-cpp-python to offload)")
+
+
+class _LoadLog:
+    """Catches llama.cpp's error lines while it loads, so a failure is one line that says why.
+
+    llama.cpp reports why a model cannot load (``unknown model architecture: 'x'``) only through
+    its log callback; llama-cpp-python's callback prints it to stderr, after which ``LlamaModel``
+    raises a ValueError that says nothing. The library's callback is put back afterwards.
+    """
+
+    def __enter__(self) -> _LoadLog:
+        from llama_cpp import _logger, llama_cpp
+
+        self.errors: list[str] = []
+        self._ll, self._restore = llama_cpp, _logger.llama_log_callback
+        self._last = 0
+
+        @llama_cpp.llama_log_callback
+        def collect(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+            level = self._last if level == GGML_LOG_CONT else level
+            self._last = level
+            if level == GGML_LOG_ERROR:
+                self.errors.append(text.decode("utf-8", errors="replace"))
+
+        self._callback = collect  # kept alive while llama.cpp holds the pointer
+        llama_cpp.llama_log_set(collect, ctypes.c_void_p(0))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._ll.llama_log_set(self._restore, ctypes.c_void_p(0))
+
+    def reason(self, default: str) -> str:
+        lines = [line.strip() for line in "".join(self.errors).splitlines() if line.strip()]
+        if not lines:
+            return default
+        # "llama_model_load: error loading model: error loading model architecture: unknown ..."
+        first = lines[0].split("error loading model: ")[-1]
+        if "unknown model architecture" in first:
+            return f"llama.cpp cannot serve this model ({first})"
+        return f"{default}: {first}"
+
+
 class LlamaEngine:
     """Tokenise, decode into a sequence, sample, and save/load one sequence's KV bytes."""
 
@@ -88,16 +142,20 @@ class LlamaEngine:
 
         _logger.set_verbose(False)  # llama.cpp logs every graph tensor at INFO otherwise
         llama_cpp.llama_backend_init()
+        offload = llama_cpp.llama_supports_gpu_offload()
+        self.gpu_layers, self.offload_note = gpu_layers(self.config.n_gpu_layers, offload)
         mparams = llama_cpp.llama_model_default_params()
-        mparams.n_gpu_layers = self.config.n_gpu_layers
+        mparams.n_gpu_layers = self.gpu_layers
         mparams.load_mode = (
             llama_cpp.LLAMA_LOAD_MODE_MMAP if self.config.use_mmap else llama_cpp.LLAMA_LOAD_MODE_NONE
         )
         mparams.use_extra_bufts = self.config.extra_buffers
-        try:
-            self._model = _internals.LlamaModel(path_model=str(path), params=mparams, verbose=False)
-        except ValueError as exc:
-            raise ModelLoadError(path, "llama.cpp could not load the model (corrupt or unsupported GGUF)") from exc
+        with _LoadLog() as log:
+            try:
+                self._model = _internals.LlamaModel(path_model=str(path), params=mparams, verbose=False)
+            except ValueError as exc:
+                raise ModelLoadError(path, log.reason("llama.cpp could not load the model (corrupt or unsupported "
+                                                      "GGUF)")) from exc
         cfg = self.config
         threads = cfg.n_threads or max(1, (os.cpu_count() or 2))
         cparams = llama_cpp.llama_context_default_params()
@@ -115,19 +173,39 @@ class LlamaEngine:
         )
         cparams.type_k = KV_TYPES[cfg.type_k][0]
         cparams.type_v = KV_TYPES[cfg.type_v][0]
+        # sliding-window layers (Gemma 3's iswa cache) keep every position, not only the last
+        # window: retention extends a kept prefix and copies it to other programs, which a
+        # window-sized cache would have already overwritten
+        cparams.swa_full = True
         cparams.no_perf = True
-        try:
-            self._ctx = _internals.LlamaContext(model=self._model, params=cparams, verbose=False)
-        except ValueError as exc:
-            self._model.close()
-            self._model = None
-            raise ModelLoadError(path, "llama.cpp could not create a context (lower n_ctx/n_slots)") from exc
+        with _LoadLog() as log:
+            try:
+                self._ctx = _internals.LlamaContext(model=self._model, params=cparams, verbose=False)
+            except ValueError as exc:
+                self._model.close()
+                self._model = None
+                raise ModelLoadError(path, log.reason("llama.cpp could not create a context (lower n_ctx/n_slots)")) \
+                    from exc
         self._batch = _internals.LlamaBatch(n_tokens=cfg.n_batch, embd=0, n_seq_max=1, verbose=False)
         md = self._model.metadata()
+        self.architecture = md.get("general.architecture", "unknown")
         self.eos = self._model.token_eos()
         self.eot = self._model.token_eot()
+        self.bos = self._model.token_bos()
+        self.add_bos = bool(llama_cpp.llama_vocab_get_add_bos(self._model.vocab)) and self.bos >= 0
         self.chat_template = md.get("tokenizer.chat_template", "")
+        try:
+            self.template = from_metadata(
+                self.chat_template, bos=self._token_text(self.bos), eos=self._token_text(self.eos),
+                architecture=self.architecture, path=str(path),
+            )
+        except ModelLoadError:
+            self.close()
+            raise
         self.bytes_per_token = self._kv_bytes_per_token(md)
+
+    def _token_text(self, token: int) -> str:
+        return self._model.token_get_text(token) if token >= 0 else ""
 
     def close(self) -> None:
         for obj in (self._batch, self._ctx, self._model):
@@ -192,12 +270,18 @@ class LlamaEngine:
                     "the KV cache is full: raise n_ctx or evict slots"
                 )
 
-    def seq_truncate(self, seq: int, keep: int) -> None:
-        """Drop positions ``keep..`` of ``seq`` (``keep=0`` clears it)."""
+    def seq_truncate(self, seq: int, keep: int) -> bool:
+        """Drop positions ``keep..`` of ``seq`` (``keep=0`` clears it); False: it was cleared instead.
+
+        A recurrent state (Mamba, RWKV, hybrid models) cannot drop a tail, so llama.cpp refuses a
+        partial removal there; the caller then prefills from position 0 (retention cannot pay).
+        """
         from llama_cpp import llama_cpp
 
-        if not llama_cpp.llama_memory_seq_rm(self._ctx.memory, seq, keep, -1):
-            llama_cpp.llama_memory_seq_rm(self._ctx.memory, seq, -1, -1)
+        if llama_cpp.llama_memory_seq_rm(self._ctx.memory, seq, keep, -1):
+            return True
+        llama_cpp.llama_memory_seq_rm(self._ctx.memory, seq, -1, -1)
+        return keep == 0
 
     def seq_save(self, seq: int) -> bytes:
         """The sequence's KV cells as bytes (no logits matrix, unlike ``Llama.save_state``)."""
@@ -235,7 +319,7 @@ class LlamaEngine:
                 raise SchemaError("llama.cpp rejected the grammar built from the schema")
         return TokenSampler(self, grammar, temperature=temperature, seed=seed, bias=bias)
 
-    def seq_copy(self, src: int, dst: int, n_tokens: int) -> None:
+    def seq_copy(self, src: int, dst: int, n_tokens: int) -> bool:
         """Make ``dst`` hold the first ``n_tokens`` of ``src``.
 
         One stream: share the cells (``seq_cp``, free). Per-sequence streams: llama.cpp only
@@ -246,9 +330,9 @@ class LlamaEngine:
         if self.config.kv_unified:
             llama_cpp.llama_memory_seq_rm(self._ctx.memory, dst, -1, -1)
             llama_cpp.llama_memory_seq_cp(self._ctx.memory, src, dst, 0, n_tokens)
-        else:
-            self.seq_load(dst, self.seq_save(src))
-            self.seq_truncate(dst, n_tokens)
+            return True
+        self.seq_load(dst, self.seq_save(src))
+        return self.seq_truncate(dst, n_tokens)
 
 
 class TokenSampler:

@@ -49,6 +49,37 @@ class ModelVariant:
 
 
 BUNDLED = ModelVariant("smollm2")
+STRONG_NAME = "gemma3-270m"
+# Measured on 2 shared cores (load ~20), `pocketpilot replay --backend llama --model`, atomic scenarios:
+#   SmolLM2-135M        bluetooth-on ok, wifi-off ok          prefill 21.3 tok/s, decode 11.1 (1 thread)
+#   Gemma 3 270M        bluetooth-on ok (2 calls)             prefill 34.1 tok/s, decode  6.0
+#   Qwen2.5-Coder 0.5B  bluetooth-on FAIL (over-execution)    prefill 10.2 tok/s, decode  3.6
+# Gemma is the better candidate; at the agent's call shape (~340 prefilled, ~40 generated tokens)
+# it takes 0.85x SmolLM2's time (faster prefill, slower decode through its 262k vocabulary).
+STRONG_QUALITY, STRONG_SIZE = 0.7, 0.85
+
+
+def strong_variant() -> ModelVariant | None:
+    """The second variant (Gemma 3 270M, twice SmolLM2's parameters) when set-up cached it, else None.
+
+    It is registered in every space's models (so the cost model and the per-call variant policy,
+    ``variants.VariantPolicy``, know it) but not on the run-wide ``model`` axis: one success on
+    one scenario is too little to move whole runs; plans, verification and unsure steps are the
+    calls the router sends it, and the profiler's measurements replace these priors.
+    """
+    from pocketpilot.runtime.errors import ModelLoadError
+    from pocketpilot.runtime.model_files import packaged_model_path
+
+    try:
+        path = packaged_model_path(STRONG_NAME)
+    except ModelLoadError:
+        return None
+    return ModelVariant(STRONG_NAME, path, quality=STRONG_QUALITY, size=STRONG_SIZE)
+
+
+def default_models() -> dict[str, ModelVariant]:
+    strong = strong_variant()
+    return {"smollm2": BUNDLED, **({strong.name: strong} if strong else {})}
 
 
 @dataclass(frozen=True)
@@ -125,7 +156,7 @@ def prior_quality(config: RuntimeConfig, models: dict[str, ModelVariant]) -> flo
 class ConfigSpace:
     """The axes the policy may move along, minus what the user pinned or forbade."""
 
-    models: dict[str, ModelVariant] = field(default_factory=lambda: {"smollm2": BUNDLED})
+    models: dict[str, ModelVariant] = field(default_factory=default_models)
     axes: dict[str, tuple] = field(default_factory=lambda: default_axes())
     pin: dict[str, Any] = field(default_factory=dict)
     forbid: dict[str, tuple] = field(default_factory=dict)
@@ -198,6 +229,7 @@ def prefs_from_dict(data: Any, path: str | Path = "<config>") -> UserPrefs:
     models = {"smollm2": BUNDLED, **_models(path, data.get("models") or {})}
     axes = default_axes()
     axes["model"] = tuple(models)
+    models = {**default_models(), **models}  # the strong variant is known to the cost model, not on the axis
     for name, values in _mapping(path, "space", data.get("space")).items():
         _field(path, f"space.{name}", name)
         if not isinstance(values, list) or not values:

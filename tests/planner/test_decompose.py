@@ -211,3 +211,19 @@ def test_numbers_in_words_become_digits_and_an_hour_of_the_day_a_time():
     quoted = "a note saying 'boil nine minutes', a new one"
     assert numbers_as_digits(quoted) == quoted
     assert numbers_as_digits("at 9 tonight") == "at 9:00 PM" and numbers_as_digits("at 22:15") == "at 22:15"
+
+
+def test_copy_into_a_thing_no_app_is_named_for_reads_it_first_then_writes_it():
+    from pocketpilot.planner.meaning import Meaning
+    from pocketpilot.planner.route import Router
+
+    class App:
+        def __init__(self, package: str, label: str) -> None:
+            self.package, self.label = package, label
+
+    apps = [App("com.example.notes", "Notes"), App("com.example.sms", "Messages")]
+    router = Router(apps, None, Meaning())
+    plan = decompose(LexicalBackend(), "copy the code i was texted into a new memo titled Code",
+                     [a.label for a in apps], router=router)
+    assert [(s.app, s.outputs, s.inputs) for s in plan.subtasks] == [
+        ("Messages", ("code",), ()), ("Notes", (), ("code",))]

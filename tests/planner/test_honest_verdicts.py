@@ -81,3 +81,10 @@ def test_a_task_nothing_on_the_phone_can_do_stops_instead_of_tapping_around(tmp_
     assert not result.success
     for kind in ("contacts", "notes", "shopping", "events", "alarms", "threads", "settings"):
         assert after[kind] == before[kind], kind
+
+
+def test_writing_down_a_value_never_read_is_not_claimed_done(tmp_path):
+    # the plan keeps 'write it in a memo' as one Notes step: the note gets its title, never the
+    # value ('it'), so the title on screen must not count as the goal done
+    _before, result, _after = run(tmp_path, "what's the next thing on my schedule? write it in a memo called Next")
+    assert not result.success
