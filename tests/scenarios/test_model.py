@@ -26,6 +26,7 @@ def test_a_sampled_replay_on_the_bundled_model_completes_and_is_judged():
     for result in results:
         assert result.failure_kind != "error", result.to_dict()
         assert result.predicate_held is not None  # the predicate was evaluated on the final state
-        assert result.llm_calls > 0 and result.prompt_tokens > 0
+    # the model ran (a step the grounding prior is sure of may skip it, so not necessarily in each)
+    assert sum(r.llm_calls for r in results) > 0 and sum(r.prompt_tokens for r in results) > 0
     assert set(summarize(results)["configs"]["decomposed"]["by_category"]) == {
         "concatenation", "context_transition", "deep_dive"}
