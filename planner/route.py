@@ -22,7 +22,7 @@ LABEL_PARTS = " · "  # how a screen joins a row's texts into one label (devices
 NAMED = 1.0  # the step names the app by its launcher label: that is where the user wants it done
 
 
-_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]{3}")
 _VALUES = re.compile(r"\"[^\"]*\"|'[^']*'(?!\w)|\b\d{1,2}:\d{2}(?:\s?[ap]m)?\b|[$€£]?\d[\d.,:]*", re.I)
 
 
@@ -62,9 +62,10 @@ class Router:
         if memory is not None:
             for page in memory.app_pages(app.package):
                 # a row reads 'Title · summary': each part names something on its own
-                # and a text with digits is a value (a time, a price, a count), not a feature
-                texts += [part for e in page.elements for part in e.label.split(LABEL_PARTS)
-                          if len(part.split()) <= MAX_NAME_WORDS and not _DIGIT.search(part)]
+                # and what a text says beyond its values: '13:00' names nothing, 'Use 24-hour
+                # format' names a feature
+                texts += [topic for e in page.elements for part in e.label.split(LABEL_PARTS)
+                          if len(part.split()) <= MAX_NAME_WORDS and _LETTERS.search(topic := topic_of(part))]
         return list(dict.fromkeys(t.strip() for t in texts if t.strip()))[:PROFILE_TEXTS]
 
     @property
