@@ -239,9 +239,14 @@ def time_parts(text: str) -> tuple[str, ...]:
 
 def entered(text: str, fields: list[str]) -> bool:
     """``text`` sits in one of the page's ``fields``, or it is a time whose hour and minute each
-    fill a field of their own (a picker shows '7' and '00', never '7:00 AM')."""
+    fill a field of their own (a picker shows '7' and '00', never '7:00 AM'), or a name whose
+    words do (First name 'Victor', Last name 'Lang')."""
     if any(text.lower() in field.lower() for field in fields):
         return True
+    words = text.split()
+    if len(words) >= 2 and _NAME.match(text.strip()) and all(
+            any(word.lower() == f.strip().lower() for f in fields) for word in words):
+        return True  # a person's name whose words fill First name and Last name
     parts = time_parts(text)
     held = {field.strip().lstrip("0") or "0" for field in fields}
     return bool(parts) and all((part.lstrip("0") or "0") in held for part in parts)
