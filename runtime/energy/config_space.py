@@ -172,6 +172,8 @@ def load_prefs(path: str | Path) -> UserPrefs:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigFileError(path, "(file)", f"is not UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
         raise ConfigFileError(path, "(file)", f"cannot read it ({exc.strerror})") from exc
     try:
