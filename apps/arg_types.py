@@ -34,6 +34,13 @@ def run_id(text: str) -> str:
     return text
 
 
+def task_text(text: str) -> str:
+    """A task in plain words: something to do, not blank."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the task is empty; say what to do, e.g. \"set an alarm for 7:00 in Clock\"")
+    return text
+
+
 def is_run_id(text: str) -> bool:
     return _RUN_ID.fullmatch(text) is not None
 
