@@ -44,7 +44,7 @@ from pocketpilot.planner.reflect import (
 )
 from pocketpilot.planner.safety import SensitivePolicy, categories, classify
 from pocketpilot.planner.state import Budget, RunState
-from pocketpilot.planner.step_proof import proven_done
+from pocketpilot.planner.step_proof import prove_pending
 from pocketpilot.planner.value_shapes import extract, nth_item, ordinal, shape_of
 from pocketpilot.planner.vocabulary import VERBS
 from pocketpilot.runtime.backend import Backend, Completion
@@ -235,12 +235,13 @@ class _Nodes:
             # Resumed, and the screen this step was decided on is gone. The step counts as done only
             # on the device's receipt for this very action; otherwise the screen is re-observed and
             # the step decided again (a changed screen is no evidence: another phone, a new one).
-            if proven_done(self.s.device, pending, lambda before: self._to_action(decision, before)):
-                self._emit(state, "step.resumed", before=pending["before"], now=screen.signature, evidence="receipt")
+            proof = prove_pending(self.s.device, pending, lambda before: self._to_action(decision, before))
+            if proof.done:
+                self._emit(state, "step.resumed", before=pending["before"], now=screen.signature, evidence=proof.why)
                 return self._after_step(state, decision, RESUMED_EFFECT, blocked=[])
             self._emit(state, "step.reverified", before=pending["before"], now=screen.signature,
-                       reason="the screen differs from the one this step was decided on, and no receipt shows "
-                              "the action done: deciding again from the screen")
+                       reason=f"the screen differs from the one this step was decided on and {proof.why}: "
+                              "deciding again from the screen")
             return {"pending": None}
         # Taps are what send, pay or delete; typed text is data ("Call plumber" in a note calls nobody).
         # ... and a list item is content: a note titled "Call plumber" calls nobody

@@ -2,13 +2,15 @@
 
 A resumed run that finds the screen changed since its step was decided cannot tell from the
 screen alone whether its action took effect: another phone, a fresh virtual phone or an app
-that moved by itself all change it too. Only a receipt counts: the device answered the very
-action this step computes, sent from the very screen it was decided on.
+that moved by itself all change it too. What counts is the receipt for the very action this
+step computes, sent from the very screen it was decided on: answered by the device, or sent
+with the screen moved on since (the answer was lost with the killed process).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pocketpilot.devices.actions import Action, action_to_dict
@@ -18,18 +20,26 @@ from pocketpilot.devices.screen import Screen
 from pocketpilot.planner.reflect import content_key
 
 
-def proven_done(device: Device, pending: dict[str, Any], to_action: Callable[[Screen], Action | None]) -> bool:
-    """Whether ``device``'s receipt shows ``pending``'s action sent from its screen and answered.
+@dataclass(frozen=True)
+class StepProof:
+    done: bool
+    why: str
 
-    ``to_action`` turns the decided step into the action it would send on a given screen.
-    """
+
+def prove_pending(device: Device, pending: dict[str, Any], to_action: Callable[[Screen], Action | None]) -> StepProof:
+    """Whether ``device``'s receipt shows ``pending``'s action sent from its screen (called only once
+    the screen has moved on from that one). ``to_action``: the action the step sends on a screen."""
     if not isinstance(device, KeepsReceipts):
-        return False
+        return StepProof(False, "the device keeps no receipts")
     receipt = device.last_receipt()
-    if receipt is None or receipt.state is not ReceiptState.DONE:
-        return False
+    if receipt is None:
+        return StepProof(False, "no receipt: the action was never sent")
     before = receipt.before()
     if before.signature != pending.get("before") or content_key(before) != pending.get("before_content"):
-        return False
+        return StepProof(False, "the latest receipt is for another screen")
     action = to_action(before)
-    return action is not None and action_to_dict(action) == receipt.action
+    if action is None or action_to_dict(action) != receipt.action:
+        return StepProof(False, f"the latest receipt is for another action ({receipt.action.get('kind')})")
+    if receipt.state is ReceiptState.DONE:
+        return StepProof(True, "the device answered the action")
+    return StepProof(True, "the action was sent and the screen has moved on since")

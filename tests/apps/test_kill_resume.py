@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.apps.killing import KILLS, command, event_lines, final_phone, journal_calls, kill_chain, summary
+from tests.devices.test_adb_fixtures import ADB, adb_server  # noqa: F401
 
 pytestmark = pytest.mark.slow
 TASK = "Send a message to Bob Smith saying 'See you at noon' in Messages, then set an alarm for 7:00 in Clock"
@@ -52,3 +53,55 @@ def test_killed_and_resumed_on_the_virtual_phone_ends_as_an_uninterrupted_run(tm
     # the phone saw exactly the calls of the uninterrupted run: no step lost, none twice
     assert journal_calls(data) == journal_calls(ref)
     assert final_phone(data) == final_phone(ref)
+
+
+def _app_data(phone) -> dict:
+    """What the apps hold. Virtual time moves with every screen dump, and a resumed run dumps the
+    screen more often, so the clock, the battery and a message's time stamp are left out."""
+    data = {k: v for k, v in phone.state_dict().items() if k not in {"clock", "battery"}}
+    for thread in data["threads"]:
+        thread["messages"] = [{k: v for k, v in m.items() if k != "time"} for m in thread["messages"]]
+    return data
+
+
+def _collapse_relaunches(gestures: list[dict]) -> list[dict]:
+    """A subtask starts its app afresh (stop + start) before its first step; killed in that node,
+    the resumed run starts it afresh again. That is not a step and changes nothing: drop a
+    stop + start that repeats the one right before it."""
+    out: list[dict] = []
+    for gesture in gestures:
+        out.append(gesture)
+        if len(out) >= 4 and out[-4:-2] == out[-2:] and out[-1]["gesture"] == "StartApp":
+            del out[-2:]
+    return out
+
+
+@pytest.mark.adb
+@pytest.mark.skipif(ADB is None, reason="needs Debian's adb (apt install adb)")
+def test_killed_and_resumed_over_adb_ends_as_an_uninterrupted_run(tmp_path, adb_server):
+    from pocketpilot.devices.adbd import AdbDaemon
+    from pocketpilot.devices.events import EventCollector
+    from pocketpilot.devices.virtual import VirtualPhone
+
+    phones, results = [], []
+    for name in ("reference", "killed"):
+        events = EventCollector()
+        phone = VirtualPhone(on_event=events)
+        with AdbDaemon(phone) as daemon:
+            adb_server.connect(daemon.serial)
+            env = {"ANDROID_ADB_SERVER_PORT": str(adb_server.port)}
+            if name == "reference":
+                data = reference(tmp_path, "--device", daemon.serial, env=env)
+                ref_events = event_lines(data)
+            else:
+                data, result = chain(tmp_path, data, 3, "--device", daemon.serial, env=env)
+                assert len(result.kills) >= 10, result
+                assert result.final.returncode == 0, result.final.stderr
+            results.append(summary(data))
+        phones.append((phone, [e.data for e in events.of_kind("virtual.gesture")]))
+    assert results[0] == results[1]
+    (reference_phone, reference_gestures), (killed_phone, killed_gestures) = phones
+    assert _app_data(killed_phone) == _app_data(reference_phone)
+    # the same gestures, in the same order: no step lost, none sent twice
+    assert _collapse_relaunches(killed_gestures) == reference_gestures
+    assert ref_events
