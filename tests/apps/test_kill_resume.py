@@ -78,7 +78,7 @@ def _collapse_relaunches(gestures: list[dict]) -> list[dict]:
 
 @pytest.mark.adb
 @pytest.mark.skipif(ADB is None, reason="needs Debian's adb (apt install adb)")
-def test_killed_and_resumed_over_adb_ends_as_an_uninterrupted_run(tmp_path, adb_server):
+def test_killed_and_resumed_over_adb_ends_as_an_uninterrupted_run(tmp_path, adb_server):  # noqa: F811
     from pocketpilot.devices.adbd import AdbDaemon
     from pocketpilot.devices.events import EventCollector
     from pocketpilot.devices.virtual import VirtualPhone
