@@ -114,7 +114,7 @@ def run_task(args: argparse.Namespace) -> int:
 
     run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     directory = runs_dir(data_dir(args.data_dir)) / run_id
-    device_spec = args.device or VIRTUAL
+    device_spec = VIRTUAL if args.device is None else args.device
     with RunLock(directory):
         record = RunRecord(directory)
         write_run_info(directory, {"run_id": run_id, "task": args.task, "device": device_spec})
@@ -163,7 +163,7 @@ def run_demo(args: argparse.Namespace) -> int:
     Without a terminal nobody can approve, so gated actions are denied rather than left waiting.
     """
     confirm = args.confirm or ("terminal" if sys.stdin.isatty() else "deny")
-    if (args.device or VIRTUAL) == VIRTUAL and not args.no_memory:
+    if args.device in (None, VIRTUAL) and not args.no_memory:
         _explore_if_new(data_dir(args.data_dir) / "memory.sqlite")
     code = run_task(argparse.Namespace(**{**vars(args), "task": DEMO_TASK, "confirm": confirm}))
     return 0 if code in (0, TASK_FAILED) else code
@@ -189,7 +189,7 @@ def resume_run(args: argparse.Namespace) -> int:
         raise PocketpilotError(f"no run {args.run_id!r} under {directory.parent}; "
                                "the runs are listed by 'pocketpilot console'")
     info = read_run_info(directory)
-    device_spec = args.device or info.get("device") or VIRTUAL
+    device_spec = args.device if args.device is not None else info.get("device", VIRTUAL)
     if is_virtual(device_spec) and not (directory / PHONE_JOURNAL).exists():
         raise PocketpilotError(f"run {args.run_id} has no journal of its virtual phone ({PHONE_JOURNAL}), so its "
                                "phone cannot be restored; start the task again with 'pocketpilot run'")
