@@ -34,7 +34,8 @@ class ConfigFileError(BackendConfigError):
     """The user's energy config file is invalid; names the file and the key."""
 
     def __init__(self, path: Path | str, key: str, problem: str) -> None:
-        advice = "pass --energy-config a YAML or TOML file" if key == "(file)" else "fix the key or remove it to get the default"
+        advice = ("pass --energy-config a YAML or TOML file" if key == "(file)"
+                  else "fix the key or remove it to get the default")
         super().__init__(f"{path}: {key}: {problem}; {advice}")
         self.path, self.key, self.problem = str(path), key, problem
 

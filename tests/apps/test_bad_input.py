@@ -8,6 +8,7 @@ per test; nothing here reaches a model: bad input is refused before anything loa
 from __future__ import annotations
 
 import sqlite3
+
 import pytest
 
 from pocketpilot.apps.cli import main
