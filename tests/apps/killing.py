@@ -19,6 +19,8 @@ from pathlib import Path
 
 KILLS = 10
 POLL_S = 0.002
+# a run that ends exits with its verdict's code: 0 success, 3 not everything done, 4 unverified
+VERDICT_EXITS = (0, 3, 4)
 
 
 def command(*args: str) -> list[str]:
@@ -66,7 +68,7 @@ def kill_chain(start: list[str], resume: list[str], data: Path, *, seed: int, en
         else:
             # it finished before the kill point: every kill point so far is behind us
             error = process.stderr.read().decode() if process.stderr else ""
-            assert process.returncode in (0, 3), f"{argv} exited {process.returncode}: {error}"
+            assert process.returncode in VERDICT_EXITS, f"{argv} exited {process.returncode}: {error}"
             chain.finished_early += 1
             break
         process.stderr.close()

@@ -7,13 +7,14 @@ driver: while a resume drives it, a second resume refuses in one line.
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import time
 
 import pytest
 
-from tests.apps.killing import command, run_dir
+from tests.apps.killing import VERDICT_EXITS, command, run_dir
 
 pytestmark = pytest.mark.slow
 TASKS = (
@@ -21,6 +22,7 @@ TASKS = (
     "Find Bob's phone number in Contacts, then set an alarm for 7:00 in Clock",
     "Find the address in my Notes, then send it to Bob Smith in Messages",
 )
+VERDICT_LINE = re.compile(r"run (\d{8}-\d{6}-[0-9a-f]{6}): \w")
 FLAGS = ("--backend", "lexical", "--allow-sensitive", "--confirm", "deny")
 
 
@@ -35,10 +37,11 @@ def test_three_runs_at_once_on_a_fresh_data_dir_each_end_with_their_own_verdict(
     data = tmp_path / "data"
     finished = run_at_once(data)
     for done in finished:
-        assert done.returncode in (0, 3), done.stderr  # success, or the task not reached
+        assert done.returncode in VERDICT_EXITS, done.stderr
         assert "Traceback" not in done.stderr and "database" not in done.stderr, done.stderr
-    verdicts = [line for done in finished for line in done.stdout.splitlines() if "(agent's check)" in line]
-    assert len(verdicts) == 3 and len({v.split(":")[0] for v in verdicts}) == 3, verdicts
+    # each prints its own run's verdict: "run ID: ..." heads its summary table
+    verdicts = [m.group(1) for done in finished if (m := VERDICT_LINE.search(done.stdout))]
+    assert len(set(verdicts)) == 3, [done.stdout for done in finished]
     assert len(list((data / "runs").iterdir())) == 3
 
 
