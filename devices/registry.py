@@ -19,9 +19,7 @@ def open_device(spec: str = VIRTUAL, *, variant: int = 0, seed: int = 0, journal
     an existing journal is the phone to continue); a real phone outlives the process anyway.
     The ADB server is the one on ``$ANDROID_ADB_SERVER_PORT`` (adb's own convention), else 5037.
     """
-    spec = spec.strip()
-    if not spec:
-        raise DeviceNotFound("no device named; pass --device virtual or an ADB serial from 'pocketpilot devices'")
+    spec = check_spec(spec)
     if is_virtual(spec):
         from pocketpilot.devices.virtual import VirtualPhone
 
@@ -44,6 +42,16 @@ def adb_server_port() -> int:
     if not text.isdigit() or not 0 < int(text) <= 65_535:
         raise DeviceNotFound(f"${ADB_PORT_ENV} is {text!r}, not a port 1..65535; fix or unset it")
     return int(text)
+
+
+def check_spec(spec: str) -> str:
+    """``spec`` stripped, once it names a device at all (nothing is opened or connected)."""
+    spec = spec.strip()
+    if not spec:
+        raise DeviceNotFound("no device named; pass --device virtual or an ADB serial from 'pocketpilot devices'")
+    if spec.startswith(VIRTUAL + ":"):
+        virtual_variant(spec)
+    return spec
 
 
 def virtual_variant(spec: str) -> int:

@@ -20,7 +20,7 @@ from pocketpilot.apps.wiring import BACKENDS, attach_energy_policy, make_backend
 from pocketpilot.devices.errors import DeviceError, PocketpilotError
 from pocketpilot.devices.events import Event
 from pocketpilot.devices.receipts import ReceiptDevice
-from pocketpilot.devices.registry import VIRTUAL, is_virtual, open_device
+from pocketpilot.devices.registry import VIRTUAL, check_spec, is_virtual, open_device
 from pocketpilot.planner.agent import Agent, RunResult, deny_all
 
 TASK_FAILED = 3  # exit status of a run that completed without reaching its goal
@@ -113,8 +113,8 @@ def run_task(args: argparse.Namespace) -> int:
     import uuid
 
     run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    device_spec = check_spec(VIRTUAL if args.device is None else args.device)  # before the run dir exists
     directory = runs_dir(data_dir(args.data_dir)) / run_id
-    device_spec = VIRTUAL if args.device is None else args.device
     with RunLock(directory):
         record = RunRecord(directory)
         write_run_info(directory, {"run_id": run_id, "task": args.task, "device": device_spec})
