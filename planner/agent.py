@@ -80,10 +80,18 @@ class Agent:
         self.seams.on_event(Event("run.started", {"run_id": run_id, "task": task, "mode": mode}))
         return self._drive(run_id, {"run_id": run_id, "task": task, "mode": mode, "llm_calls": 0, "prompt_tokens": 0})
 
-    def resume(self, run_id: str) -> RunResult:
-        """Continue a run from its last completed node (after a crash, Ctrl-C or a disconnect)."""
+    def resume(self, run_id: str, *, task: str | None = None, mode: str = "decomposed") -> RunResult:
+        """Continue a run from its last completed node (after a crash, Ctrl-C or a disconnect).
+
+        ``task``: the run's task, known from its record; a run stopped before its first checkpoint
+        did nothing yet, so it starts from the beginning (without ``task`` that is ``RunNotFound``).
+        """
         config = self._config(run_id)
         snapshot = self._graph.get_state(config)
+        if not snapshot.values and task is not None:
+            self.seams.on_event(Event("run.resumed", {"run_id": run_id, "next": ["plan"]}))
+            return self._drive(run_id, {"run_id": run_id, "task": task, "mode": mode, "llm_calls": 0,
+                                        "prompt_tokens": 0})
         if not snapshot.values:
             raise RunNotFound(f"no checkpointed run {run_id!r}; the runs are listed by 'pocketpilot console'")
         keys = self._saver.resume_keys(config)

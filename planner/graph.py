@@ -237,12 +237,20 @@ class _Nodes:
             # the step decided again (a changed screen is no evidence: another phone, a new one).
             proof = prove_pending(self.s.device, pending, lambda before: self._to_action(decision, before))
             if proof.done:
-                self._emit(state, "step.resumed", before=pending["before"], now=screen.signature, evidence=proof.why)
-                return self._after_step(state, decision, RESUMED_EFFECT, blocked=[])
-            self._emit(state, "step.reverified", before=pending["before"], now=screen.signature,
-                       reason=f"the screen differs from the one this step was decided on and {proof.why}: "
-                              "deciding again from the screen")
-            return {"pending": None}
+                # its effect as an uninterrupted step would have judged it: from the screen it was sent on
+                effect = action_effect(proof.before, screen) if proof.before is not None else RESUMED_EFFECT
+                self._emit(state, "step.resumed", before=pending["before"], now=screen.signature, evidence=proof.why,
+                           effect=effect)
+                blocked = [decision.key] if effect == "none" and decision.key else []
+                return self._after_step(state, decision, effect, blocked=blocked)
+            if not (proof.sent and decision.verb == "type"):
+                self._emit(state, "step.reverified", before=pending["before"], now=screen.signature,
+                           reason=f"the screen differs from the one this step was decided on and {proof.why}: "
+                                  "deciding again from the screen")
+                return {"pending": None}
+            # typing whose answer was lost is done again: it replaces what the field holds (below),
+            # so a field typed into in part or in full ends up holding the text once
+            self._emit(state, "step.retried", before=pending["before"], now=screen.signature, reason=proof.why)
         # Taps are what send, pay or delete; typed text is data ("Call plumber" in a note calls nobody).
         # ... and a list item is content: a note titled "Call plumber" calls nobody
         target = find_again(screen, decision.key) if decision.key else None

@@ -3,8 +3,7 @@
 A resumed run that finds the screen changed since its step was decided cannot tell from the
 screen alone whether its action took effect: another phone, a fresh virtual phone or an app
 that moved by itself all change it too. What counts is the receipt for the very action this
-step computes, sent from the very screen it was decided on: answered by the device, or sent
-with the screen moved on since (the answer was lost with the killed process).
+step computes, sent from the very screen it was decided on, and answered by the device.
 """
 
 from __future__ import annotations
@@ -24,6 +23,8 @@ from pocketpilot.planner.reflect import content_key
 class StepProof:
     done: bool
     why: str
+    before: Screen | None = None  # the screen the proven action was sent from (its effect is judged on it)
+    sent: bool = False  # sent, the answer lost: it may have happened in part (a tap without its typing)
 
 
 def prove_pending(device: Device, pending: dict[str, Any], to_action: Callable[[Screen], Action | None]) -> StepProof:
@@ -41,5 +42,7 @@ def prove_pending(device: Device, pending: dict[str, Any], to_action: Callable[[
     if action is None or action_to_dict(action) != receipt.action:
         return StepProof(False, f"the latest receipt is for another action ({receipt.action.get('kind')})")
     if receipt.state is ReceiptState.DONE:
-        return StepProof(True, "the device answered the action")
-    return StepProof(True, "the action was sent and the screen has moved on since")
+        return StepProof(True, "the device answered the action", before)
+    # An action is several gestures (typing is a tap, then the text): the screen moving on shows
+    # that some of them happened, not that all did. No proof.
+    return StepProof(False, "the action was sent but its answer was lost", before, sent=True)

@@ -197,7 +197,7 @@ def resume_run(args: argparse.Namespace) -> int:
         record = RunRecord(directory)
         agent = _agent(args, record, device_spec)
         try:
-            result = agent.resume(args.run_id)
+            result = agent.resume(args.run_id, task=info.get("task"))
         except DeviceError as exc:
             raise _stopped(exc, args, args.run_id) from exc
         finally:
