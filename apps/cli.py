@@ -11,12 +11,20 @@ import argparse
 import importlib
 import pkgutil
 import sys
+from typing import NoReturn
 
 from pocketpilot.devices.errors import PocketpilotError
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line naming the command's ``--help`` (not the usage block)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="pocketpilot",
         description="Agentic workflow runtime for phones, driven by a small local model.",
     )

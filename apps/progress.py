@@ -33,5 +33,11 @@ class Progress:
             self.console.print(f"  {mark} subtask {data['subtask']}: {data['reason']}")
         elif event.kind == "sensors.read" and data.get("battery_level"):
             self.console.print(f"    battery {data['battery_level']['value']:.0f}%")
+        elif event.kind == "run.resumed":
+            self.console.print(f"[bold]↺ resuming run {data['run_id']}[/] at {', '.join(data['next']) or 'its end'}")
+        elif event.kind == "step.resumed":
+            self.console.print(f"    ↺ the pending step took effect before the stop ({data['evidence']})")
+        elif event.kind == "step.reverified":
+            self.console.print("    ↺ the screen is not the one the checkpoint saw: deciding the step again from it")
         elif event.kind == "confirm.requested":
             self.console.print(f"[yellow]  ? {data['category']}: {data['action']} {data['target']!r}[/]")

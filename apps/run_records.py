@@ -16,6 +16,7 @@ from pocketpilot.devices.events import Event
 
 EVENTS = "events.jsonl"
 SUMMARY = "summary.json"
+RUN_INFO = "run.json"  # what a resume needs to know of the run: its task and device
 
 
 class RunRecord:
@@ -61,6 +62,22 @@ def read_events(directory: Path) -> Iterator[Event]:
                 yield Event.from_dict(json.loads(line))
             except (json.JSONDecodeError, KeyError):
                 continue
+
+
+def write_run_info(directory: Path, info: dict[str, Any]) -> None:
+    path = directory / RUN_INFO
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(info, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_run_info(directory: Path) -> dict[str, Any]:
+    """The run's ``run.json``; empty for runs recorded before it existed."""
+    try:
+        data = json.loads((directory / RUN_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def runs_dir(data: Path) -> Path:

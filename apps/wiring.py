@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from pocketpilot.devices.device import Device
 from pocketpilot.devices.events import EventSink, discard
 from pocketpilot.devices.registry import open_device
 from pocketpilot.planner.graph import Seams
@@ -43,7 +44,7 @@ def default_meaning() -> Meaning:
 def make_seams(
     *,
     backend: Backend | None,
-    device: str = "virtual",
+    device: str | Device = "virtual",
     memory_path: Path | None = None,
     allow_sensitive: bool = False,
     budget: Budget | None = None,
@@ -56,7 +57,7 @@ def make_seams(
         memory = GraphMemory(memory_path)
     return Seams(
         backend=backend,
-        device=open_device(device),
+        device=open_device(device) if isinstance(device, str) else device,
         memory=memory,
         meaning=default_meaning(),
         policy=SensitivePolicy(allow_all=allow_sensitive),

@@ -7,6 +7,7 @@ by the last ``observe()``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -88,3 +89,17 @@ def resolve_app(app: str, apps: list[AppInfo]) -> str:
         if info.label.lower() == lowered:
             return info.package
     return wanted
+
+
+@runtime_checkable
+class Rewindable(Protocol):
+    """A device whose whole state can be marked and later restored (an in-process phone, an
+    emulator with snapshots): a resumed run then continues on the phone its checkpoint saw."""
+
+    def mark(self, key: str) -> None:
+        """Remember the state as it is now under ``key``; durable when this returns."""
+        ...
+
+    def rewind(self, keys: Collection[str]) -> str:
+        """Restore the state of the latest mark whose key is in ``keys``; return that key."""
+        ...

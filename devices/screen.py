@@ -29,6 +29,8 @@ _BOOL_ATTRS = (
     "password",
     "selected",
 )
+# Nodes deeper than this are refused: real layouts stay far below, and the walk is recursive.
+MAX_DEPTH = 256
 _EDITABLE_CLASSES = ("EditText", "AutoCompleteTextView", "SearchView")
 SYSTEM_UI = "com.android.systemui"
 _DIGITS = re.compile(r"\d+")
@@ -270,6 +272,9 @@ def parse_uiautomator_xml(
 
 
 def _collect(element: ET.Element, depth: int, parent: int | None, out: list[Node]) -> list[int]:
+    if depth > MAX_DEPTH:
+        raise ScreenParseError(f"UI dump nests more than {MAX_DEPTH} levels deep; no Android layout does, "
+                               "so it is not a real dump (dump the screen again)")
     positions: list[int] = []
     for child in element:
         if child.tag != "node":

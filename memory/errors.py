@@ -48,22 +48,37 @@ class UnknownEdge(MemoryStoreError, KeyError):
         self.edge_id = edge_id
 
 
-# Which sqlite3 errors become which of ours (kept as data so a test can list the mapping).
+# Which sqlite3 errors become which of ours (kept as data so a test can list the mapping). A
+# DatabaseError means damage only when ``PRAGMA integrity_check`` agrees (``damaged``); a constraint
+# failure is a bug in how we write, never a reason to throw a healthy memory away.
 SQLITE_ERROR_MAP: tuple[tuple[type[sqlite3.Error], type[MemoryDatabaseError]], ...] = (
+    (sqlite3.IntegrityError, MemoryDatabaseError),
     (sqlite3.DatabaseError, MemoryCorrupt),  # "file is not a database", "malformed"
     (sqlite3.Error, MemoryDatabaseError),
 )
+BUSY_WORDS = ("locked", "busy")  # OperationalError texts of SQLITE_BUSY / SQLITE_LOCKED
 
 
-def map_sqlite_error(path: str, exc: sqlite3.Error) -> MemoryDatabaseError:
-    """Our most specific class for ``exc``; callers ``raise map_sqlite_error(...) from exc``."""
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Whether ``exc`` is another connection holding the lock (worth retrying), not a failure."""
+    return isinstance(exc, sqlite3.OperationalError) and any(w in str(exc) for w in BUSY_WORDS)
+
+
+def map_sqlite_error(path: str, exc: sqlite3.Error, *, damaged: bool = True) -> MemoryDatabaseError:
+    """Our most specific class for ``exc``; callers ``raise map_sqlite_error(...) from exc``.
+
+    ``damaged``: what ``PRAGMA integrity_check`` said of the file (the caller runs it); only a
+    damaged file gets ``MemoryCorrupt`` and the advice to move it aside.
+    """
     message = str(exc)
     if isinstance(exc, sqlite3.OperationalError):
         # OperationalError subclasses DatabaseError but means "locked", "no such table", I/O ...
         return MemoryDatabaseError(path, f"{message}; is another process writing it?"
-                                   if "locked" in message else message)
+                                   if is_busy(exc) else message)
     for sqlite_cls, ours in SQLITE_ERROR_MAP:
         if isinstance(exc, sqlite_cls):
+            if ours is MemoryCorrupt and not damaged:
+                return MemoryDatabaseError(path, f"{message} (integrity check: ok)")
             hint = "; move it aside and start a new memory" if ours is MemoryCorrupt else ""
             return ours(path, f"{message}{hint}")
     return MemoryDatabaseError(path, message)

@@ -133,17 +133,18 @@ class GraphMemory(MemoryStore):
         return Edge(eid, src.signature, dst.signature, template, locator, ok_count, bad_count, mean)
 
     def _upsert_page(self, conn, page: Page) -> None:
-        if page.signature in self.graph:
-            conn.execute("UPDATE pages SET visits = visits + 1 WHERE signature = ?",
-                         (page.signature,))
-            return
-        rowid = conn.execute(
-            "INSERT INTO pages(signature, app, activity, description, elements) "
-            "VALUES (?,?,?,?,?) RETURNING rowid",
+        # Insert-or-count in one statement: another process may have written this page since our
+        # in-RAM graph was loaded, so the graph cannot say whether the row exists.
+        inserted = conn.execute(
+            "INSERT INTO pages(signature, app, activity, description, elements) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(signature) DO NOTHING RETURNING rowid",
             (page.signature, page.app, page.activity, page.description,
              json.dumps([e.to_list() for e in page.elements], **_COMPACT)),
-        ).fetchone()[0]
-        conn.execute("INSERT INTO page_fts(rowid, text) VALUES (?, ?)", (rowid, search_text(page)))
+        ).fetchone()
+        if inserted is None:
+            conn.execute("UPDATE pages SET visits = visits + 1 WHERE signature = ?", (page.signature,))
+            return
+        conn.execute("INSERT INTO page_fts(rowid, text) VALUES (?, ?)", (inserted[0], search_text(page)))
         self._index.invalidate()
 
     def end_run(self, run_id: str, success: bool) -> None:
@@ -319,24 +320,26 @@ class GraphMemory(MemoryStore):
         """Add records in one transaction: new pages inserted, known ones' visits and edge counts
         summed (mean latency weighted by attempts), tasks appended. Import and merge use this."""
         pages, edges = list(pages), list(edges)
-        fresh = {p.signature: p for p in pages if p.signature not in self.graph}
+        imported = {p.signature for p in pages}
         for e in edges:
             for end in (e.source, e.target):
-                if end not in fresh and end not in self.graph:
+                if end not in imported and end not in self.graph:
                     raise MemoryFormatError(f"edge {e.id} names page {end}, which is neither "
                                             "in the memory nor among the imported pages")
+        fresh: dict[str, Page] = {}
         with self._db.transaction() as conn:
-            conn.executemany("UPDATE pages SET visits = visits + ? WHERE signature = ?",
-                             [(p.visits, p.signature) for p in pages if p.signature not in fresh])
-            conn.executemany(
-                "INSERT INTO pages(signature, app, activity, description, elements, visits) "
-                "VALUES (?,?,?,?,?,?)",
-                [(p.signature, p.app, p.activity, p.description,
-                  json.dumps([e.to_list() for e in p.elements], **_COMPACT), p.visits)
-                 for p in fresh.values()])
-            conn.executemany("INSERT INTO page_fts(rowid, text) SELECT rowid, ? FROM pages "
-                             "WHERE signature = ?",
-                             [(search_text(p), p.signature) for p in fresh.values()])
+            for p in {p.signature: p for p in pages}.values():
+                # Insert or sum, row by row: the file (shared with other processes) decides what is new.
+                inserted = conn.execute(
+                    "INSERT INTO pages(signature, app, activity, description, elements, visits) "
+                    "VALUES (?,?,?,?,?,?) ON CONFLICT(signature) DO NOTHING RETURNING rowid",
+                    (p.signature, p.app, p.activity, p.description,
+                     json.dumps([e.to_list() for e in p.elements], **_COMPACT), p.visits)).fetchone()
+                if inserted is None:
+                    conn.execute("UPDATE pages SET visits = visits + ? WHERE signature = ?", (p.visits, p.signature))
+                else:
+                    fresh[p.signature] = p
+                    conn.execute("INSERT INTO page_fts(rowid, text) VALUES (?, ?)", (inserted[0], search_text(p)))
             conn.executemany(
                 f"INSERT INTO edges({_EDGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO "
                 "UPDATE SET mean_seconds = (mean_seconds * (successes + failures) + "

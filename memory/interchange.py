@@ -12,7 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from pocketpilot.memory.errors import MemoryFormatError
+from pocketpilot.memory.errors import MemoryFormatError, MemoryStoreError
 from pocketpilot.memory.model import Edge, Page, TaskRecord
 
 FORMAT = "pocketpilot-memory"
@@ -45,13 +45,16 @@ def parse_document(data: dict) -> tuple[list[Page], list[Edge], list[TaskRecord]
 
 
 def write_json(data: dict, path: str | Path) -> None:
-    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    try:
+        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    except OSError as exc:
+        raise MemoryStoreError(f"cannot write memory export {path}: {exc.strerror}; pick a writable path") from exc
 
 
 def read_json(path: str | Path) -> dict:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise MemoryFormatError(f"{path} is not JSON: {exc}") from exc
     except OSError as exc:
         raise MemoryFormatError(f"cannot read memory export {path}: {exc.strerror}") from exc
@@ -68,7 +71,10 @@ def write_graphml(data: dict, path: str | Path) -> None:
                        action=json.dumps(edge["action"]), locator=json.dumps(edge["locator"]),
                        successes=edge["successes"], failures=edge["failures"],
                        mean_seconds=edge["mean_seconds"])
-    nx.write_graphml(graph, str(path))
+    try:
+        nx.write_graphml(graph, str(path))
+    except OSError as exc:
+        raise MemoryStoreError(f"cannot write memory export {path}: {exc.strerror}; pick a writable path") from exc
 
 
 def read_graphml(path: str | Path) -> dict:

@@ -9,21 +9,25 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
+from pocketpilot.devices.device import Rewindable
 from pocketpilot.devices.events import Event
+from pocketpilot.planner.checkpoints import MarkingSaver
 from pocketpilot.planner.errors import RunNotFound
 from pocketpilot.planner.graph import Seams, build_graph
 from pocketpilot.planner.plan import Plan
 
 Confirm = Callable[[dict[str, Any]], bool]
 RECURSION_LIMIT = 2_000  # graph super-steps per invocation; the step budget bounds the run long before
+# Every node's checkpoint is on disk before the next node runs: a killed run resumes from the node
+# it was in, never from one several actions back (LangGraph's default, "async", lags behind).
+DURABILITY = "sync"
 
 
 def deny_all(request: dict[str, Any]) -> bool:
@@ -59,14 +63,20 @@ class RunResult:
 
 
 class Agent:
-    """One agent over one device; ``checkpoints`` is the SQLite file that makes runs resumable."""
+    """One agent over one device; ``checkpoints`` is the SQLite file that makes runs resumable.
 
-    def __init__(self, seams: Seams, checkpoints: str | Path, *, confirm: Confirm = deny_all) -> None:
+    ``rewindable``: devices (or device wrappers) whose state is marked at every save and rewound
+    to the latest durable one on resume, e.g. an in-process phone that died with the run.
+    """
+
+    def __init__(self, seams: Seams, checkpoints: str | Path, *, confirm: Confirm = deny_all,
+                 rewindable: Sequence[Rewindable] = ()) -> None:
         self.seams = seams
         self.confirm = confirm
-        self._conn = sqlite3.connect(str(checkpoints), check_same_thread=False)
+        self._conn = sqlite3.connect(str(checkpoints), check_same_thread=False, timeout=30)
+        self._conn.execute("PRAGMA busy_timeout=30000")  # runs side by side share the file
         self._conn.execute("PRAGMA journal_mode=WAL")
-        self._saver = SqliteSaver(self._conn)
+        self._saver = MarkingSaver(self._conn, rewindable)
         self._graph = build_graph(seams, self._saver)
 
     def run(self, task: str, *, run_id: str | None = None, mode: str = "decomposed") -> RunResult:
@@ -74,11 +84,25 @@ class Agent:
         self.seams.on_event(Event("run.started", {"run_id": run_id, "task": task, "mode": mode}))
         return self._drive(run_id, {"run_id": run_id, "task": task, "mode": mode, "llm_calls": 0, "prompt_tokens": 0})
 
-    def resume(self, run_id: str) -> RunResult:
-        """Continue a run from its last completed node (after a crash, Ctrl-C or a disconnect)."""
-        snapshot = self._graph.get_state(self._config(run_id))
+    def resume(self, run_id: str, *, task: str | None = None, mode: str = "decomposed") -> RunResult:
+        """Continue a run from its last completed node (after a crash, Ctrl-C or a disconnect).
+
+        ``task``: the run's task, known from its record; a run stopped before its first checkpoint
+        did nothing yet, so it starts from the beginning (without ``task`` that is ``RunNotFound``).
+        """
+        config = self._config(run_id)
+        snapshot = self._graph.get_state(config)
+        if not snapshot.values and task is not None:
+            self.seams.on_event(Event("run.resumed", {"run_id": run_id, "next": ["plan"]}))
+            return self._drive(run_id, {"run_id": run_id, "task": task, "mode": mode, "llm_calls": 0,
+                                        "prompt_tokens": 0})
         if not snapshot.values:
-            raise RunNotFound(f"no checkpointed run {run_id!r}; list runs with 'pocketpilot runs'")
+            raise RunNotFound(f"no checkpointed run {run_id!r}; the runs are listed by 'pocketpilot console'")
+        keys = self._saver.resume_keys(config)
+        for device in self._saver.devices:
+            device.rewind(keys)  # the phone as the checkpoint saw it, not as the kill left it
+        if keys:
+            self._saver.mark_devices(keys[0])  # what the resumed node does belongs to this checkpoint
         self.seams.on_event(Event("run.resumed", {"run_id": run_id, "next": list(snapshot.next)}))
         if snapshot.interrupts:
             return self._drive(run_id, Command(resume=self._ask(snapshot.interrupts[0].value)))
@@ -98,7 +122,7 @@ class Agent:
         started = time.monotonic()
         config = self._config(run_id)
         while True:
-            self._graph.invoke(payload, config)
+            self._graph.invoke(payload, config, durability=DURABILITY)
             snapshot = self._graph.get_state(config)
             if not snapshot.interrupts:
                 break

@@ -41,6 +41,7 @@ from pocketpilot.planner.reflect import action_effect, content_key
 from pocketpilot.planner.route import Router
 from pocketpilot.planner.safety import SensitivePolicy, classify
 from pocketpilot.planner.state import Budget, RunState
+from pocketpilot.planner.step_proof import prove_pending
 from pocketpilot.planner.steps import Effect, Step, anything_took_effect, steps_of
 from pocketpilot.planner.value_shapes import extract, nth_item, numbers_as_digits, ordinal, shape_of
 from pocketpilot.planner.verdict import subtask_evidence, task_verdict
@@ -248,12 +249,28 @@ class _Nodes:
             return {"pending": {**pending, "verb": "stuck"}}
         if decision.verb == "skip":
             return self._after_step(state, decision, Effect.SKIPPED, blocked=[decision.key] if decision.key else [])
+        retyping = False
         if screen.signature != pending["before"] or content_key(screen) != pending["before_content"]:
-            # Resumed after the action ran but before its checkpoint was written: the screen it was
-            # decided on is gone, so it already took effect; doing it again would do it twice. (A
-            # screen that changed by itself only costs a re-decision on the next step.)
-            self._emit(state, "step.resumed", before=pending["before"], now=screen.signature)
-            return self._after_step(state, decision, Effect.RESUMED, blocked=[])
+            # Resumed, and the screen this step was decided on is gone. The step counts as done only
+            # on the device's receipt for this very action; otherwise the screen is re-observed and
+            # the step decided again (a changed screen is no evidence: another phone, a new one).
+            proof = prove_pending(self.s.device, pending, lambda before: self._to_action(decision, before))
+            if proof.done:
+                # its effect as an uninterrupted step would have judged it: from the screen it was sent on
+                effect = Effect(action_effect(proof.before, screen)) if proof.before is not None else Effect.RESUMED
+                self._emit(state, "step.resumed", before=pending["before"], now=screen.signature, evidence=proof.why,
+                           effect=effect.value)
+                blocked = [decision.key] if effect is Effect.NONE and decision.key else []
+                return self._after_step(state, decision, effect, blocked=blocked)
+            if not (proof.sent and decision.verb == "type"):
+                self._emit(state, "step.reverified", before=pending["before"], now=screen.signature,
+                           reason=f"the screen differs from the one this step was decided on and {proof.why}: "
+                                  "deciding again from the screen")
+                return {"pending": None}
+            # typing whose answer was lost is done again: it replaces what the field holds (below),
+            # so a field typed into in part or in full ends up holding the text once
+            self._emit(state, "step.retried", before=pending["before"], now=screen.signature, reason=proof.why)
+            retyping = True
         # Taps are what send, pay or delete; typed text is data ("Call plumber" in a note calls nobody).
         # ... and a list item is content: a note titled "Call plumber" calls nobody
         target = find_again(screen, decision.key) if decision.key else None
@@ -279,9 +296,10 @@ class _Nodes:
         started = time.monotonic()
         goal = state["task"] if state.get("mode") == "monolithic" else subtask.goal
         if isinstance(action, TypeText) and action.element is not None and screen.element(action.element).text \
-                and asks_to_change(goal):
-            # the field holds text the goal asks to change ('Level 3' in a note being changed): the
-            # old text goes first; any other goal adds to what the user wrote there
+                and (asks_to_change(goal) or retyping):
+            # the field holds text the goal asks to change ('Level 3' in a note being changed), or
+            # typing sent before a crash that may be there in part: the old text goes first; any
+            # other goal adds to what the user wrote there
             self.s.device.act(ClearText(element=action.element))
         result = self.s.device.act(action) if action is not None else None
         after = self._observe(state)

@@ -34,7 +34,8 @@ class ContextOverflow(BackendError):
     def __init__(self, program: str, needed: int, n_ctx: int) -> None:
         super().__init__(
             f"program {program!r} needs {needed} tokens (prompt + max_tokens) but its context "
-            f"holds {n_ctx}; raise n_ctx (--n-ctx) or trim the program's history"
+            f"holds {n_ctx}; raise n_ctx with 'pin: {{n_ctx: 4096}}' in the --energy-config file, "
+            "or trim the program's history"
         )
         self.program = program
         self.needed = needed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pocketpilot.apps.arg_types import is_run_id
 from pocketpilot.apps.data_dir import data_dir
 from pocketpilot.apps.run_records import EVENTS, runs_dir
 from pocketpilot.devices.errors import PocketpilotError
@@ -18,8 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def resolve_run(run: str, runs: Path) -> Path:
-    """A path to a run directory, or a run id under ``runs``."""
-    for candidate in (Path(run).expanduser(), runs / run):
+    """A path to a run directory, or a run id under ``runs`` (a name: never a path out of it)."""
+    candidates = [Path(run).expanduser(), *([runs / run] if is_run_id(run) else [])]
+    for candidate in candidates:
         if (candidate / EVENTS).is_file() or (candidate.is_dir() and candidate.parent == runs):
             return candidate
     raise PocketpilotError(f"no run at {run!r} (no {EVENTS} there nor under {runs}); "

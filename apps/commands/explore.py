@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from pocketpilot.apps.arg_types import non_negative
 from pocketpilot.devices.registry import open_device
 from pocketpilot.memory.db import default_db_path
 from pocketpilot.memory.explore import Explorer
@@ -36,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "permission dialogs, never taps anything sensitive")
     parser.add_argument("app", metavar="APP", help="package name or launcher label")
     parser.add_argument("--device", default="virtual", help="'virtual' or an ADB serial")
-    parser.add_argument("--budget", type=int, default=200, help="maximum device actions")
+    parser.add_argument("--budget", type=non_negative, default=200, help="maximum device actions")
     parser.add_argument("--db", metavar="PATH", help="memory database (default: the user data dir)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=_explore)

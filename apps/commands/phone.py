@@ -11,6 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
+from pocketpilot.apps.arg_types import non_negative, port
 from pocketpilot.devices.errors import DeviceError
 
 
@@ -19,8 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="phone_command", metavar="ACTION")
     actions.required = True
     serve = actions.add_parser("serve", help="serve the virtual phone on 127.0.0.1:PORT for adb")
-    serve.add_argument("--port", type=int, default=5555, help="TCP port (0: any free one)")
-    serve.add_argument("--variant", type=int, default=0, help="UI variant (labels, order)")
+    serve.add_argument("--port", type=port, default=5555, help="TCP port (0: any free one)")
+    serve.add_argument("--variant", type=non_negative, default=0, help="UI variant (labels, order)")
     serve.add_argument("--seed", type=int, default=0, help="random seed for the phone's data")
     serve.add_argument("--state", type=Path, help="YAML file with the phone's app data")
     serve.set_defaults(handler=serve_command)
@@ -33,8 +34,13 @@ def load_state(path: Path | None) -> dict | None:
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DeviceError(f"cannot read phone state {path}: {exc}; pass a YAML mapping") from exc
+    except UnicodeDecodeError as exc:
+        raise DeviceError(f"phone state {path} is not UTF-8 text (byte {exc.start}); pass a YAML mapping") from exc
+    except OSError as exc:
+        raise DeviceError(f"cannot read phone state {path}: {exc.strerror}; pass a YAML mapping") from exc
+    except yaml.YAMLError as exc:
+        reason = str(exc).replace("\n", " ")
+        raise DeviceError(f"phone state {path} is not valid YAML: {reason}; pass a YAML mapping") from exc
     if not isinstance(data, dict):
         raise DeviceError(f"phone state {path} is a {type(data).__name__}, expected a YAML mapping")
     return data

@@ -9,12 +9,18 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from pocketpilot.apps.arg_types import run_id as run_id_arg
+from pocketpilot.apps.arg_types import task_text
 from pocketpilot.apps.confirm_channel import FileConfirm
 from pocketpilot.apps.data_dir import data_dir
 from pocketpilot.apps.progress import Progress
-from pocketpilot.apps.run_records import RunRecord, runs_dir
+from pocketpilot.apps.run_lock import RunLock
+from pocketpilot.apps.run_records import RunRecord, read_run_info, runs_dir, write_run_info
 from pocketpilot.apps.wiring import BACKENDS, attach_energy_policy, make_backend, make_seams
+from pocketpilot.devices.errors import DeviceError, PocketpilotError
 from pocketpilot.devices.events import Event
+from pocketpilot.devices.receipts import ReceiptDevice
+from pocketpilot.devices.registry import VIRTUAL, check_spec, is_virtual, open_device
 from pocketpilot.planner.agent import Agent, RunResult, deny_all
 from pocketpilot.planner.verdict import EXIT_CODES, EXIT_STOPPED, Verdict
 
@@ -22,15 +28,16 @@ DEMO_TASK = (
     "Find Bob's phone number in Contacts, text him the address from my Notes, then set an alarm for 7:00 in Clock"
 )
 CONFIRM_TIMEOUT_S = 600.0  # an unanswered gated action is denied after this, so unattended runs end
+PHONE_JOURNAL = "phone.jsonl"  # the run's virtual phone, replayable after a kill (JournaledPhone)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     run = subparsers.add_parser("run", help="run a task on a device with the local model")
-    run.add_argument("task", help="what to do, in plain words")
+    run.add_argument("task", type=task_text, help="what to do, in plain words")
     _common(run)
     run.set_defaults(handler=run_task)
     resume = subparsers.add_parser("resume", help="continue an interrupted run from its last completed step")
-    resume.add_argument("run_id")
+    resume.add_argument("run_id", type=run_id_arg, help="the id 'pocketpilot run' printed (its run directory's name)")
     _common(resume)
     resume.set_defaults(handler=resume_run)
     demo = subparsers.add_parser("demo", help="the main job: a compositional task on the virtual phone")
@@ -39,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", default="virtual", help="'virtual' (default) or an ADB serial")
+    parser.add_argument("--device", help="'virtual' (default; resume: the run's own device) or an ADB serial")
     parser.add_argument("--model", help="a GGUF file (default: the bundled SmolLM2-135M Q4_1)")
     parser.add_argument("--backend", choices=BACKENDS, default="llama", help="llama (default) or lexical (no model)")
     parser.add_argument("--mode", choices=("performance", "balanced", "saver"), default="balanced",
@@ -56,22 +63,27 @@ def _common(parser: argparse.ArgumentParser) -> None:
                              "'pocketpilot console' (default when stdin is not a terminal), or nobody (deny)")
 
 
-def _agent(args: argparse.Namespace, record: RunRecord) -> Agent:
+def _agent(args: argparse.Namespace, record: RunRecord, device_spec: str) -> Agent:
     data = data_dir(args.data_dir)
     sink = _tee(record, Progress())
     adaptive = args.backend == "llama"
     backend = None if adaptive else make_backend(args.backend, model=args.model, on_event=sink)
+    # the virtual phone lives in this process: its journal in the run dir lets a resume rebuild it
+    device = open_device(device_spec, journal=record.directory / PHONE_JOURNAL if is_virtual(device_spec) else None)
     seams = make_seams(
-        backend=backend, device=args.device, allow_sensitive=args.allow_sensitive, on_event=sink,
+        backend=backend, device=device, allow_sensitive=args.allow_sensitive, on_event=sink,
         memory_path=None if args.no_memory else data / "memory.sqlite",
     )
     if adaptive:  # the energy policy picks the llama configuration for --mode and switches it live
         attach_energy_policy(seams, mode=args.mode, model=args.model, prefs_path=args.energy_config, on_event=sink)
-    if args.device != "virtual" or getattr(args, "record", False):
+    if device_spec != VIRTUAL or getattr(args, "record", False):
         from pocketpilot.devices.recorded import RecordingDevice
 
         seams.device = RecordingDevice(seams.device, record.directory)
-    return Agent(seams, data / "checkpoints.sqlite", confirm=_confirmer(args, record))
+    receipts = ReceiptDevice(seams.device, record.directory)  # outermost: it sees the actions the graph sends
+    seams.device = receipts
+    rewindable = [receipts, device] if is_virtual(device_spec) else [receipts]
+    return Agent(seams, data / "checkpoints.sqlite", confirm=_confirmer(args, record), rewindable=rewindable)
 
 
 def _confirmer(args: argparse.Namespace, record: RunRecord):
@@ -101,16 +113,48 @@ def run_task(args: argparse.Namespace) -> int:
     import uuid
 
     run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-    record = RunRecord(runs_dir(data_dir(args.data_dir)) / run_id)
-    agent = _agent(args, record)
-    try:
-        result = agent.run(args.task, run_id=run_id)
-    except KeyboardInterrupt:
-        print(f"\nstopped; continue with: pocketpilot resume {run_id}", file=sys.stderr)
-        return EXIT_STOPPED
-    finally:
-        agent.close()
-    return _finish(record, result, args.task)
+    device_spec = check_spec(VIRTUAL if args.device is None else args.device)  # before the run dir exists
+    directory = runs_dir(data_dir(args.data_dir)) / run_id
+    with RunLock(directory):
+        record = RunRecord(directory)
+        write_run_info(directory, {"run_id": run_id, "task": args.task, "device": device_spec})
+        agent = _agent(args, record, device_spec)
+        try:
+            result = agent.run(args.task, run_id=run_id)
+        except KeyboardInterrupt:
+            print(f"\nstopped; continue with: {resume_command(args, run_id)}", file=sys.stderr)
+            return EXIT_STOPPED
+        except DeviceError as exc:
+            raise _stopped(exc, args, run_id) from exc
+        finally:
+            agent.close()
+            agent.seams.device.close()
+        return _finish(record, result, args.task)
+
+
+def resume_command(args: argparse.Namespace, run_id: str) -> str:
+    """The exact command that continues ``run_id`` with the choices it was started with."""
+    import shlex
+
+    words = ["pocketpilot", "resume", run_id]
+    if args.data_dir is not None:
+        words += ["--data-dir", str(args.data_dir)]
+    if args.backend != "llama":
+        words += ["--backend", args.backend]
+    for flag, value in (("--model", args.model), ("--energy-config", args.energy_config)):
+        if value is not None:
+            words += [flag, str(value)]
+    if args.mode != "balanced":
+        words += ["--mode", args.mode]
+    words += [flag for flag, on in (("--allow-sensitive", args.allow_sensitive), ("--no-memory", args.no_memory))
+              if on]
+    return shlex.join(words)
+
+
+def _stopped(exc: DeviceError, args: argparse.Namespace, run_id: str) -> PocketpilotError:
+    """A device error mid-run, as one line that names the run and how to continue it."""
+    return PocketpilotError(f"{exc}; run {run_id} stopped at its last checkpoint; "
+                            f"continue with: {resume_command(args, run_id)}")
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -119,7 +163,7 @@ def run_demo(args: argparse.Namespace) -> int:
     Without a terminal nobody can approve, so gated actions are denied rather than left waiting.
     """
     confirm = args.confirm or ("terminal" if sys.stdin.isatty() else "deny")
-    if args.device == "virtual" and not args.no_memory:
+    if args.device in (None, VIRTUAL) and not args.no_memory:
         _explore_if_new(data_dir(args.data_dir) / "memory.sqlite")
     # the exit code is the run's verdict: without a terminal the Send is denied, so 3 (not everything done)
     return run_task(argparse.Namespace(**{**vars(args), "task": DEMO_TASK, "confirm": confirm}))
@@ -140,13 +184,26 @@ def _explore_if_new(memory_path: Path) -> None:
 
 
 def resume_run(args: argparse.Namespace) -> int:
-    record = RunRecord(runs_dir(data_dir(args.data_dir)) / args.run_id)
-    agent = _agent(args, record)
-    try:
-        result = agent.resume(args.run_id)
-    finally:
-        agent.close()
-    return _finish(record, result, "")
+    directory = runs_dir(data_dir(args.data_dir)) / args.run_id
+    if not directory.is_dir():
+        raise PocketpilotError(f"no run {args.run_id!r} under {directory.parent}; "
+                               "the runs are listed by 'pocketpilot console'")
+    info = read_run_info(directory)
+    device_spec = args.device if args.device is not None else info.get("device", VIRTUAL)
+    if is_virtual(device_spec) and not (directory / PHONE_JOURNAL).exists():
+        raise PocketpilotError(f"run {args.run_id} has no journal of its virtual phone ({PHONE_JOURNAL}), so its "
+                               "phone cannot be restored; start the task again with 'pocketpilot run'")
+    with RunLock(directory):
+        record = RunRecord(directory)
+        agent = _agent(args, record, device_spec)
+        try:
+            result = agent.resume(args.run_id, task=info.get("task"))
+        except DeviceError as exc:
+            raise _stopped(exc, args, args.run_id) from exc
+        finally:
+            agent.close()
+            agent.seams.device.close()
+        return _finish(record, result, info.get("task", ""))
 
 
 def _finish(record: RunRecord, result: RunResult, task: str) -> int:

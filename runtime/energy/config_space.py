@@ -34,7 +34,9 @@ class ConfigFileError(BackendConfigError):
     """The user's energy config file is invalid; names the file and the key."""
 
     def __init__(self, path: Path | str, key: str, problem: str) -> None:
-        super().__init__(f"{path}: {key}: {problem}; fix the key or remove it to get the default")
+        advice = ("pass --energy-config a YAML or TOML file" if key == "(file)"
+                  else "fix the key or remove it to get the default")
+        super().__init__(f"{path}: {key}: {problem}; {advice}")
         self.path, self.key, self.problem = str(path), key, problem
 
 
@@ -203,6 +205,8 @@ def load_prefs(path: str | Path) -> UserPrefs:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigFileError(path, "(file)", f"is not UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
         raise ConfigFileError(path, "(file)", f"cannot read it ({exc.strerror})") from exc
     try:

@@ -180,13 +180,22 @@ def test_sqlite_errors_map_to_memory_errors():
     mapped = {
         sqlite3.OperationalError("database is locked"): MemoryDatabaseError,
         sqlite3.DatabaseError("file is not a database"): MemoryCorrupt,
-        sqlite3.IntegrityError("UNIQUE constraint failed"): MemoryCorrupt,
+        sqlite3.IntegrityError("UNIQUE constraint failed"): MemoryDatabaseError,
         sqlite3.InterfaceError("bad parameter"): MemoryDatabaseError,
     }
     for exc, cls in mapped.items():
         ours = map_sqlite_error("/m.sqlite", exc)
         assert type(ours) is cls and isinstance(ours, MemoryStoreError)
     assert "another process" in str(map_sqlite_error("/m", sqlite3.OperationalError("database is locked")))
+
+
+def test_only_a_file_the_integrity_check_calls_damaged_is_to_be_moved_aside():
+    damage = sqlite3.DatabaseError("database disk image is malformed")
+    assert "move it aside" in str(map_sqlite_error("/m", damage, damaged=True))
+    healthy = map_sqlite_error("/m", damage, damaged=False)
+    assert type(healthy) is MemoryDatabaseError and "move it aside" not in str(healthy)
+    constraint = map_sqlite_error("/m", sqlite3.IntegrityError("UNIQUE constraint failed: meta.key"))
+    assert "move it aside" not in str(constraint)
 
 
 def test_steps_from_every_source_are_tagged(memory, phone):

@@ -131,3 +131,11 @@ def test_repeating_an_effective_tap_is_taken_as_done_not_done_again():
     confirm = Decision("tap", 9, label="Delete", spot="com.android.documentsui|Button||[600,1300][900,1400]")
     assert not repeats_effective_step(confirm, ["tap 'Delete' -> page"], [f"tap|{spot}"])
     assert not repeats_effective_step(Decision("scroll_down"), ["scroll_down '' -> content"])
+
+
+def test_a_run_stopped_before_its_first_checkpoint_resumes_from_the_start(tmp_path):
+    phone = VirtualPhone()
+    agent = make_agent(tmp_path, phone, policy=SensitivePolicy(allow_all=True))
+    result = agent.resume("never-checkpointed", task=SEND_TASK)
+    assert result.success and result.run_id == "never-checkpointed"
+    assert "See you at noon" in outgoing_bodies(phone)

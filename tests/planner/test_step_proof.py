@@ -1,0 +1,56 @@
+"""A step pending at a kill counts as done only on a receipt for that action from that screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from pocketpilot.devices.actions import Launch, Tap
+from pocketpilot.devices.receipts import ReceiptDevice
+from pocketpilot.devices.virtual import VirtualPhone
+from pocketpilot.planner.reflect import content_key
+from pocketpilot.planner.step_proof import prove_pending
+
+
+def _pending(screen) -> dict:
+    return {"verb": "tap", "before": screen.signature, "before_content": content_key(screen)}
+
+
+def test_a_changed_screen_without_a_receipt_is_no_proof(tmp_path):
+    phone = VirtualPhone()
+    pending = _pending(phone.observe())
+    assert not prove_pending(phone, pending, lambda screen: Launch("Clock")).done
+    assert not prove_pending(ReceiptDevice(phone, tmp_path), pending, lambda screen: Launch("Clock")).done
+
+
+def test_a_receipt_for_the_very_action_from_the_very_screen_is_proof(tmp_path):
+    device = ReceiptDevice(VirtualPhone(), tmp_path)
+    screen = device.observe()
+    device.act(Launch("Clock"))
+    assert prove_pending(device, _pending(screen), lambda before: Launch("Clock")).done
+    # another action, or the same one decided on another screen, proves nothing
+    assert not prove_pending(device, _pending(screen), lambda before: Tap(element=1)).done
+    elsewhere = device.observe()
+    assert not prove_pending(device, _pending(elsewhere), lambda before: Launch("Clock")).done
+
+
+class _Drops:
+    """Sends the action, then the link drops before the answer comes back."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def act(self, action):
+        self.inner.act(action)
+        raise ConnectionError("link dropped")
+
+
+def test_a_receipt_without_the_answer_is_no_proof(tmp_path):
+    device = ReceiptDevice(_Drops(VirtualPhone()), tmp_path)
+    screen = device.observe()
+    with pytest.raises(ConnectionError):
+        device.act(Launch("Clock"))
+    proof = prove_pending(device, _pending(screen), lambda before: Launch("Clock"))
+    assert not proof.done and proof.sent  # typing may have got its tap but not its text
