@@ -266,7 +266,11 @@ class _Nodes:
                 self._emit(state, "step.reverified", before=pending["before"], now=screen.signature,
                            reason=f"the screen differs from the one this step was decided on and {proof.why}: "
                                   "deciding again from the screen")
-                return {"pending": None}
+                # kept as tried, not as done: what it typed may be on screen by its doing
+                unproven = Step(decision.verb, decision.label, decision.text, Effect.NONE,
+                                note="unproven after a resume", source=decision.source, spot=decision.spot,
+                                page=pending.get("before", ""))
+                return {"pending": None, **self._history_with(state, unproven)}
             # typing whose answer was lost is done again: it replaces what the field holds (below),
             # so a field typed into in part or in full ends up holding the text once
             self._emit(state, "step.retried", before=pending["before"], now=screen.signature, reason=proof.why)

@@ -152,10 +152,10 @@ def _shown(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[St
     """Every text the goal carries was typed by this subtask and is now on screen outside input
     boxes (saved, sent, listed)."""
     texts = _goal_texts(goal, inputs)
-    if not texts or not any(s.effective for s in steps) or not _committed_after_typing(steps):
+    if not texts or not any(s.effective for s in steps) or not _committed(steps, screen):
         return None
     committed = [f"{e.label} {e.text} {e.desc}" for e in screen.elements if not e.editable]
-    typed = [s.text for s in steps if s.verb == "type" and s.effective]
+    typed = [s.text for s in steps if s.verb == "type" and (s.effective or s.note)]  # or tried before a crash
     for text in texts:
         if handed_in_and_typed_before(text, inputs, steps):
             continue  # a number typed into the recipient box that opened this chat: it chose the chat
@@ -166,13 +166,18 @@ def _shown(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[St
     return Evidence("shown", ", ".join(repr(t) for t in texts) + " shown")
 
 
-def _committed_after_typing(steps: Sequence[Step]) -> bool:
-    """After the last typing, a control that commits (Save, Send, Done, Add ...) took effect:
-    text left in a search box or an unsaved form is nobody's data yet."""
+def _committed(steps: Sequence[Step], screen: Screen) -> bool:
+    """What was typed left its input box: a control that commits (Save, Send, Done ...) took
+    effect after the last typing, or no box on screen still holds the typed text (a crash may
+    have hidden the Send from the steps, not the bubble). Text left in a search box or an
+    unsaved form is nobody's data yet."""
     last_typing = max((i for i, s in enumerate(steps) if s.verb == "type" and s.effective), default=None)
     if last_typing is None:
         return True
-    return any(s.verb == "tap" and s.effective and words(s.label) & COMMITS for s in steps[last_typing + 1:])
+    if any(s.verb == "tap" and s.effective and words(s.label) & COMMITS for s in steps[last_typing + 1:]):
+        return True
+    boxes = [e.text.lower() for e in screen.elements if e.editable and e.text]
+    return not any(s.text.lower() in box for s in steps if s.verb == "type" and s.text for box in boxes)
 
 
 def task_verdict(statuses: Sequence[str]) -> Verdict:
