@@ -65,7 +65,14 @@ def decompose(
         if plan is not None:
             return plan
 
+    named = {a for a in apps if name_words(a) <= name_words(task)}
+
     def route(clause: str) -> str:
+        best = router.best(clause) if router is not None else None
+        if len(named) == 1 and (best is None or best.score < UNSURE_ROUTE):
+            # nothing explored says where this step goes, and the task names one app: it says
+            # where the task happens ('tap Battery, then tap Battery Saver in Settings')
+            return next(iter(named))
         return choose_app(backend, clause, apps, on_call, router=router)
 
     routed = decompose_by_clauses(task, apps, choose_app=route)
@@ -102,6 +109,7 @@ def _free_form_plan(backend: Backend, task: str, apps: list[str], memory_hint: s
     return None
 
 
+UNSURE_ROUTE = 0.35  # below this cosine no app's pages clearly offer the step
 ROUTE_PRIOR = 10.0  # logits per unit of cosine: a page match 0.2 better leads by the gate's 2 logits
 
 

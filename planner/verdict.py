@@ -76,7 +76,22 @@ def subtask_evidence(goal: str, *, outputs: Sequence[str], values: dict[str, str
 def _one_effect(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[Step],
                 meaning: Meaning) -> Evidence | None:
     return (_flipped(goal, screen, steps, meaning) or _removed(goal, screen, steps, meaning)
-            or _shown(goal, inputs, screen, steps))
+            or _shown(goal, inputs, screen, steps) or _opened(goal, steps, meaning))
+
+
+_OPENING = re.compile(r"^\s*(?:tap|open|press|click|select|go to|show)\b", re.I)
+
+
+def _opened(goal: str, steps: Sequence[Step], meaning: Meaning) -> Evidence | None:
+    """A goal that only asks to open or tap something ('tap Battery'): that very control, which
+    the goal names, took effect."""
+    if not _OPENING.match(goal):
+        return None
+    target = _OPENING.sub("", goal).strip()
+    for step in reversed(steps):
+        if step.verb == "tap" and step.effective and step.label and meaning.surely_names(target, step.label):
+            return Evidence("opened", f"{step.label!r} opened")
+    return None
 
 
 def _read(outputs: Sequence[str], values: dict[str, str]) -> Evidence | None:

@@ -173,7 +173,7 @@ def test_a_task_runs_on_the_virtual_phone_through_pocketpilot_run(name, tmp_path
          "--data-dir", str(data), "--confirm", "deny", "--no-memory"],
         capture_output=True, text=True, timeout=1800,
     )
-    assert result.returncode in (0, 3), result.stderr  # 3: the run ended without reaching its goal
+    assert result.returncode in (0, 3, 4), result.stderr  # 3: not everything done, 4: unverified
     assert "Traceback" not in result.stderr
     (run_dir,) = (data / "runs").iterdir()
     events = list(read_events(run_dir))

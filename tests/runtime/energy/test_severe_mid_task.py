@@ -68,7 +68,9 @@ def test_severe_mid_task_downshifts_and_the_task_still_finishes(tmp_path):
     assert result.plan is not None and len(result.plan.subtasks) == 2
     assert result.statuses == ["done", "done"]
     # energy was accounted per call, per subtask and per task, each labelled
-    assert {e.kind for e in events.events} >= {"energy.llm", "energy.tool", "energy.subtask", "energy.task"}
+    # an llm span exists only where a model ran: here the prior gate answers every choice (no
+    # planning call is paid for any more), so only tool, subtask and task spans are certain
+    assert {e.kind for e in events.events} >= {"energy.tool", "energy.subtask", "energy.task"}
     assert all(e.data["kind"] == "estimated" for e in events.of_kind("energy.task"))
 
 
