@@ -8,6 +8,7 @@ are injected (never stored in state), so the same graph drives the virtual phone
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -113,6 +114,9 @@ def build_graph(seams: Seams, checkpointer: Any) -> Any:
 class _Nodes:
     def __init__(self, seams: Seams) -> None:
         self.s = seams
+        # which process decided a pending step: only a step decided before a crash or a
+        # disconnect needs proof that it ran (a clock ticking on screen is no resume)
+        self.session = uuid.uuid4().hex
 
     # -- helpers -------------------------------------------------------------------------
     def _emit(self, state: RunState, kind: str, /, **data: Any) -> None:
@@ -235,7 +239,8 @@ class _Nodes:
             decision = (Decision("skip", key=decision.key, source="reflection", label=label)
                         if decision.verb == "type" else Decision("done", source="reflection", label=label))
         self._emit(state, "step.decided", subtask=subtask.id, step=state.get("step", 0), decision=decision.to_dict())
-        pending = {**decision.to_dict(), "before": screen.signature, "before_content": content_key(screen)}
+        pending = {**decision.to_dict(), "before": screen.signature, "before_content": content_key(screen),
+                   "session": self.session}
         return {"pending": pending, **tally.update()}
 
     def act(self, state: RunState) -> dict:
@@ -250,7 +255,8 @@ class _Nodes:
         if decision.verb == "skip":
             return self._after_step(state, decision, Effect.SKIPPED, blocked=[decision.key] if decision.key else [])
         retyping = False
-        if screen.signature != pending["before"] or content_key(screen) != pending["before_content"]:
+        resumed = pending.get("session") != self.session  # decided by a process that is gone
+        if resumed and (screen.signature != pending["before"] or content_key(screen) != pending["before_content"]):
             # Resumed, and the screen this step was decided on is gone. The step counts as done only
             # on the device's receipt for this very action; otherwise the screen is re-observed and
             # the step decided again (a changed screen is no evidence: another phone, a new one).

@@ -17,9 +17,12 @@ ROOT = Path(__file__).parents[2]
 CODE = ("apps", "planner", "runtime", "memory", "devices")
 COMMAND = re.compile(r"""[`'"]pocketpilot ([a-z][a-z-]*)""")
 FLAG = re.compile(r"""(?:^|[\s(`'"\[])(--[a-z][a-z-]+)""")
-# not pocketpilot's flags: a word of the 'act' mini-language (apps/action_words.py), and flags of
-# the Android shell commands the device layer sends (uiautomator dump, input)
-NOT_ARGPARSE = {"--into", "--compressed", "--doubletap", "--longpress"}
+# not pocketpilot's flags: a word of the 'act' mini-language (apps/action_words.py), flags of
+# the Android shell commands the device layer sends or the virtual phone answers (uiautomator
+# dump, input, am broadcast --es/--ei, pm --user, logcat --clear), and the labelled-set tool's
+# own flag (python -m pocketpilot.runtime.semantic_eval --hashing)
+NOT_ARGPARSE = {"--into", "--compressed", "--doubletap", "--longpress", "--es", "--ei", "--user", "--clear",
+                "--hashing"}
 
 
 def _parsers(parser: argparse.ArgumentParser):
