@@ -304,11 +304,12 @@ def decide(
         and missing_evidence(goal, values, screen, steps) is None
     tapped = taps_since_typing(spots)
     # tapped since the last typing: the same place, or the same label moved down by what it added
-    # ('Add phone' adds a row above itself)
+    # ('Add phone' adds a row above itself); a dialog's 'Delete' confirming the page's is another
+    # control
     since_typing = [s for s in steps[next((i + 1 for i in range(len(steps) - 1, -1, -1)
                                            if steps[i].verb == "type"), 0):] if s.verb == "tap" and s.effective]
     used = {e.id for e in candidates.elements if f"tap|{screen.package}|{element_spot(e, screen)}" in tapped
-            or (e.label and any(s.label == e.label for s in since_typing))}
+            or (e.label and classify(e.label) is None and any(s.label == e.label for s in since_typing))}
     typed = {t for t in candidates.texts if there(t)}
     # everything the goal needs typed is typed: more typing is less likely than committing it
     saturated = all(t in typed for t in needed or candidates.texts)
