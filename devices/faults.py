@@ -7,13 +7,12 @@ action reaches the device or after it took effect (the worst case for "never do 
 from __future__ import annotations
 
 from pocketpilot.devices.actions import Action
-from pocketpilot.devices.device import ActionResult, AppInfo, Device, DeviceInfo
+from pocketpilot.devices.device import ActionResult, Device
 from pocketpilot.devices.errors import DeviceDisconnected
-from pocketpilot.devices.screen import Screen
-from pocketpilot.devices.sensors import Sensors
+from pocketpilot.devices.wrapping import WrappedDevice
 
 
-class FlakyDevice:
+class FlakyDevice(WrappedDevice):
     def __init__(self, inner: Device, *, fail_at_action: int, after_effect: bool = False) -> None:
         self.inner = inner
         self.fail_at_action = fail_at_action
@@ -27,24 +26,3 @@ class FlakyDevice:
                 self.inner.act(action)
             raise DeviceDisconnected(self.info().serial, f"link dropped at action {self.actions}")
         return self.inner.act(action)
-
-    def observe(self) -> Screen:
-        return self.inner.observe()
-
-    def screenshot(self) -> bytes:
-        return self.inner.screenshot()
-
-    def sensors(self) -> Sensors:
-        return self.inner.sensors()
-
-    def apps(self) -> list[AppInfo]:
-        return self.inner.apps()
-
-    def launch(self, app: str) -> None:
-        self.inner.launch(app)
-
-    def info(self) -> DeviceInfo:
-        return self.inner.info()
-
-    def close(self) -> None:
-        self.inner.close()

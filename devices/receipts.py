@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from pocketpilot.devices.actions import Action, action_to_dict
-from pocketpilot.devices.device import ActionResult, AppInfo, Device, DeviceInfo
+from pocketpilot.devices.device import ActionResult, Device
 from pocketpilot.devices.errors import DeviceError
 from pocketpilot.devices.screen import Screen, parse_uiautomator_xml
-from pocketpilot.devices.sensors import Sensors
+from pocketpilot.devices.wrapping import WrappedDevice
 
 RECEIPT = "receipt.json"
 
@@ -63,7 +63,7 @@ class KeepsReceipts(Protocol):
         ...
 
 
-class ReceiptDevice:
+class ReceiptDevice(WrappedDevice):
     """Passes every call to ``inner``; keeps the latest action's receipt in ``directory``.
 
     It is ``Rewindable`` in the receipt's sense: ``mark`` tells it which checkpoint actions now
@@ -112,28 +112,9 @@ class ReceiptDevice:
             self._write(replace(receipt, state=ReceiptState.DONE))
         return result
 
-    def launch(self, app: str) -> None:
-        self.inner.launch(app)
-
-    def screenshot(self) -> bytes:
-        return self.inner.screenshot()
-
-    def sensors(self) -> Sensors:
-        return self.inner.sensors()
-
-    def apps(self) -> list[AppInfo]:
-        return self.inner.apps()
-
-    def info(self) -> DeviceInfo:
-        return self.inner.info()
-
-    def close(self) -> None:
-        self.inner.close()
-
     def _write(self, receipt: ActionReceipt) -> None:
         # temp file + rename: a kill leaves the old receipt or the new one, never half of one
         # (no fsync: it must survive a killed process, which the OS's page cache does)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(receipt.to_dict()), encoding="utf-8")
         os.replace(tmp, self.path)
-

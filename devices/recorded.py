@@ -18,6 +18,7 @@ from pocketpilot.devices.device import ActionResult, AppInfo, Device, DeviceInfo
 from pocketpilot.devices.errors import DeviceCommandFailed, RecordingError, ReplayMismatch
 from pocketpilot.devices.screen import Screen, parse_uiautomator_xml
 from pocketpilot.devices.sensors import Sensors
+from pocketpilot.devices.wrapping import WrappedDevice
 
 DEVICE, SCREENS, ACTIONS, SCREEN_DIR = "device.json", "screens.jsonl", "actions.jsonl", "screens"
 
@@ -42,7 +43,7 @@ def call_record(action: Action | None, screen: Screen | None, *, app: str = "") 
     return {"call": "act", "action": data, "target": locator(screen, getattr(action, "element", None))}
 
 
-class RecordingDevice:
+class RecordingDevice(WrappedDevice):
     """Passes every call to ``inner`` and records screens and actions into ``directory``."""
 
     def __init__(self, inner: Device, directory: str | Path) -> None:
@@ -79,21 +80,6 @@ class RecordingDevice:
         self.inner.launch(app)
         self._append(ACTIONS, call_record(None, None, app=resolve_app(app, self.inner.apps())))
         self._calls += 1
-
-    def screenshot(self) -> bytes:
-        return self.inner.screenshot()
-
-    def sensors(self) -> Sensors:
-        return self.inner.sensors()
-
-    def apps(self) -> list[AppInfo]:
-        return self.inner.apps()
-
-    def info(self) -> DeviceInfo:
-        return self.inner.info()
-
-    def close(self) -> None:
-        self.inner.close()
 
     def _append(self, name: str, row: dict) -> None:
         with open(self.directory / name, "a", encoding="utf-8") as handle:

@@ -12,10 +12,9 @@ import hashlib
 import re
 from typing import Literal
 
-from pocketpilot.devices.actions import Action
-from pocketpilot.devices.device import ActionResult, AppInfo, Device, DeviceInfo
+from pocketpilot.devices.device import Device
 from pocketpilot.devices.screen import Screen, parse_uiautomator_xml
-from pocketpilot.devices.sensors import Sensors
+from pocketpilot.devices.wrapping import WrappedDevice
 
 Mode = Literal["obfuscate", "strip"]
 _ID = re.compile(r'resource-id="([^"]*)"')
@@ -35,7 +34,7 @@ def rewrite_ids(xml: str, mode: Mode) -> str:
     return _ID.sub(replace, xml)
 
 
-class ObfuscatedIds:
+class ObfuscatedIds(WrappedDevice):
     """``inner`` seen through dumps with obfuscated or stripped resource ids (a ``Device``)."""
 
     def __init__(self, inner: Device, mode: Mode = "obfuscate") -> None:
@@ -47,24 +46,3 @@ class ObfuscatedIds:
         screen = self.inner.observe()  # the inner device keeps its own dump for element ids
         return parse_uiautomator_xml(rewrite_ids(screen.xml, self.mode), activity=screen.activity,
                                      size=screen.size)
-
-    def act(self, action: Action) -> ActionResult:
-        return self.inner.act(action)
-
-    def screenshot(self) -> bytes:
-        return self.inner.screenshot()
-
-    def sensors(self) -> Sensors:
-        return self.inner.sensors()
-
-    def apps(self) -> list[AppInfo]:
-        return self.inner.apps()
-
-    def launch(self, app: str) -> None:
-        self.inner.launch(app)
-
-    def info(self) -> DeviceInfo:
-        return self.inner.info()
-
-    def close(self) -> None:
-        self.inner.close()
