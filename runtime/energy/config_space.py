@@ -52,10 +52,11 @@ class ModelVariant:
 
 BUNDLED = ModelVariant("smollm2")
 STRONG_NAME = "gemma3-270m"
-# Measured on 2 shared cores (load ~20), `pocketpilot replay --backend llama --model`, atomic scenarios:
-#   SmolLM2-135M        bluetooth-on ok, wifi-off ok          prefill 21.3 tok/s, decode 11.1 (1 thread)
-#   Gemma 3 270M        bluetooth-on ok (2 calls)             prefill 34.1 tok/s, decode  6.0
-#   Qwen2.5-Coder 0.5B  bluetooth-on FAIL (over-execution)    prefill 10.2 tok/s, decode  3.6
+# Measured on 2 shared cores (load ~20), `pocketpilot replay --backend llama --model`, on two atomic
+# scenarios (a switch on, a switch off) -- a sample too small to rank the models by success:
+#   SmolLM2-135M        2 of 2                                prefill 21.3 tok/s, decode 11.1 (1 thread)
+#   Gemma 3 270M        1 of 1 run (2 calls)                  prefill 34.1 tok/s, decode  6.0
+#   Qwen2.5-Coder 0.5B  0 of 1 run (over-execution)           prefill 10.2 tok/s, decode  3.6
 # Gemma is the better candidate; at the agent's call shape (~340 prefilled, ~40 generated tokens)
 # it takes 0.85x SmolLM2's time (faster prefill, slower decode through its 262k vocabulary).
 STRONG_QUALITY, STRONG_SIZE = 0.7, 0.85
