@@ -7,6 +7,8 @@ import json
 import pytest
 
 from pocketpilot.devices.actions import Launch, Tap, action_to_dict
+from pocketpilot.devices.errors import DeviceDisconnected
+from pocketpilot.devices.faults import FlakyDevice
 from pocketpilot.devices.receipts import ReceiptDevice, ReceiptState
 from pocketpilot.devices.virtual import VirtualPhone
 from pocketpilot.devices.virtual.journal import JournaledPhone, JournalError
@@ -73,18 +75,9 @@ def test_a_journal_that_no_longer_replays_says_so(tmp_path):
         JournaledPhone(path).phone  # noqa: B018 - building the phone replays the journal
 
 
-class _Drops:
-    """Sends the action, then the link drops before the answer comes back."""
-
-    def __init__(self, inner):
-        self.inner = inner
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def act(self, action):
-        self.inner.act(action)
-        raise ConnectionError("link dropped")
+def _drops(phone):
+    """The action reaches the phone, then the link drops before its answer comes back."""
+    return FlakyDevice(phone, fail_at_action=1, after_effect=True)
 
 
 def test_a_receipt_says_sent_before_the_answer_and_done_after(tmp_path):
@@ -95,9 +88,9 @@ def test_a_receipt_says_sent_before_the_answer_and_done_after(tmp_path):
     receipt = device.last_receipt()
     assert receipt.state is ReceiptState.DONE and receipt.action == action_to_dict(Launch("Clock"))
     assert receipt.before().signature == screen.signature and receipt.after_mark == "checkpoint-1"
-    dropping = ReceiptDevice(_Drops(VirtualPhone()), tmp_path / "dropped")
+    dropping = ReceiptDevice(_drops(VirtualPhone()), tmp_path / "dropped")
     dropping.observe()
-    with pytest.raises(ConnectionError):
+    with pytest.raises(DeviceDisconnected):
         dropping.act(Launch("Clock"))
     assert dropping.last_receipt().state is ReceiptState.SENT
 

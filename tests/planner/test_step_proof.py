@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pocketpilot.devices.actions import Launch, Tap
+from pocketpilot.devices.errors import DeviceDisconnected
+from pocketpilot.devices.faults import FlakyDevice
 from pocketpilot.devices.receipts import ReceiptDevice
 from pocketpilot.devices.virtual import VirtualPhone
 from pocketpilot.planner.reflect import content_key
@@ -33,24 +35,15 @@ def test_a_receipt_for_the_very_action_from_the_very_screen_is_proof(tmp_path):
     assert not prove_pending(device, _pending(elsewhere), lambda before: Launch("Clock")).done
 
 
-class _Drops:
-    """Sends the action, then the link drops before the answer comes back."""
-
-    def __init__(self, inner):
-        self.inner = inner
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def act(self, action):
-        self.inner.act(action)
-        raise ConnectionError("link dropped")
+def _drops(phone):
+    """The action reaches the phone, then the link drops before its answer comes back."""
+    return FlakyDevice(phone, fail_at_action=1, after_effect=True)
 
 
 def test_a_receipt_without_the_answer_is_no_proof(tmp_path):
-    device = ReceiptDevice(_Drops(VirtualPhone()), tmp_path)
+    device = ReceiptDevice(_drops(VirtualPhone()), tmp_path)
     screen = device.observe()
-    with pytest.raises(ConnectionError):
+    with pytest.raises(DeviceDisconnected):
         device.act(Launch("Clock"))
     proof = prove_pending(device, _pending(screen), lambda before: Launch("Clock"))
     assert not proof.done and proof.sent  # typing may have got its tap but not its text
