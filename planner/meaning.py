@@ -45,13 +45,11 @@ class Meaning:
         return self._matcher
 
     def scores(self, goal: str, texts: Sequence[str]) -> list[float]:
-        """One relatedness per text, in [-1, 1]; empty texts are unrelated."""
-        texts = list(texts)
-        present = [t for t in texts if t.strip()]
-        cosine = dict(zip(present, self.matcher.similarity(goal, present), strict=True)) if present else {}
-        wanted = words(goal)
-        return [max(cosine.get(t, -1.0), SHARED_WORD if wanted & words(t) else -1.0) if t.strip() else -1.0
-                for t in texts]
+        """One relatedness per text, in [-1, 1]: the cosine, with a shared content word as a
+        floor; empty texts are unrelated."""
+        texts, wanted = list(texts), words(goal)
+        return [max(cosine, SHARED_WORD if text.strip() and wanted & words(text) else -1.0)
+                for text, cosine in zip(texts, self.cosines(goal, texts), strict=True)]
 
     def cosines(self, goal: str, texts: Sequence[str]) -> list[float]:
         """The embedding's relatedness alone, for weighing against word overlap (not adding to it)."""
