@@ -14,6 +14,7 @@ from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.memory.store import MemoryStore
 from pocketpilot.planner.decompose import split_clauses
 from pocketpilot.planner.evidence import handed_in_and_typed_before, missing_evidence, required_texts
+from pocketpilot.planner.fields import named_fields
 from pocketpilot.planner.grounding import (
     COMMITS,
     Candidates,
@@ -322,12 +323,15 @@ def decide(
                      for e in candidates.elements if e.actionable)
     finish_likely = finish_likely and not confirming
     reads = _read_priors(candidates, screen, goal) if reading and shape is None else {}
+    editable = [e for e in candidates.elements if e.editable]
+    named = named_fields(candidates.texts, editable, goal, values, meaning) if meaning is not None and editable else {}
     choices = options(candidates, reading=reading, allow_done=done_allowed(steps), shape=shape, read_prior=reads,
                       finish_likely=finish_likely, used=frozenset(used), typed=frozenset(typed), unasked=unasked,
                       saturated=saturated, filled=frozenset(
                           e.id for e in screen.elements if e.editable and e.text
                           and any(t.lower() in e.text.lower() for t in required)),
-                      affinity=lambda text, field: text_affinity(text, field, goal, values))
+                      affinity=lambda text, field: text_affinity(text, field, goal, values,
+                                                                 named=named.get(text) == field.id))
     lines = [o.line for o in choices]
     user = render(
         "executor_user",

@@ -416,7 +416,8 @@ class _Nodes:
             screen = self.s.device.observe()
             goal = state["task"] if state.get("mode") == "monolithic" else subtask.goal
             found = subtask_evidence(goal, outputs=subtask.outputs, values=values, inputs=inputs, screen=screen,
-                                     steps=steps_of(state.get("steps", [])), meaning=self.s.meaning)
+                                     steps=steps_of(state.get("steps", [])), meaning=self.s.meaning,
+                                     every_part=True, read_from=pending.get("label", ""))
             if found is not None:
                 status, reason, evidence = SubtaskStatus.DONE, found.detail, found.to_dict()
             elif any(not values.get(n) for n in subtask.outputs):

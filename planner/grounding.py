@@ -191,29 +191,51 @@ TITLE_FIELDS = frozenset("title name label subject".split())
 ADDRESSES_SOMEONE = frozenset({"phone", "email"})  # value shapes that say whom, not what
 
 
-def text_affinity(text: str, field: Element, goal: str, values: dict[str, str]) -> float:
-    """How surely ``text`` belongs in ``field``: the words that name it (its value's name, the word
-    just before it in the goal, the kind of value it is) share a stem with the field's label."""
+def slot_names(text: str, goal: str, values: dict[str, str]) -> str:
+    """What the task calls ``text``: the name of the value it is, the word that leads into it
+    ('titled Code', 'with the heading ...'), a number's unit ('10 minutes'), the kind of value."""
+    names = " ".join(name.replace("_", " ") for name, value in values.items() if value == text)
+    names += " " + _part_names(text, [*literals(goal), *values.values()])
+    lead = _lead_word(text, goal)
+    if lead and lead not in _STOP and lead not in VERBS:
+        names += f" {lead}"  # 'titled Code', 'saying ...'; not 'to Bob' or 'Text Mom', which name no field
+    at = _find(text, goal)
+    after = goal[at + len(text):].split()[:1] if at >= 0 else []
+    if after and text.strip().isdigit() and after[0].lower() not in _STOP:
+        names += f" {after[0]}"  # a number's unit names its field: '10 minute' -> Minutes
+    shape = next((s for s in SHAPES if extract(s, text) == text.strip()), None)
+    # a whole time goes in a time field; a picker with hour and minute fields takes its parts
+    names += " time" if time_parts(text) else " " + " ".join(SHAPE_HINTS.get(shape, ()))
+    return " ".join(names.split())
+
+
+def _find(text: str, goal: str) -> int:
+    at = goal.find(text)  # 'titled Code' rather than the 'code' of 'verification code' before it
+    return at if at >= 0 else goal.lower().find(text.lower())
+
+
+def _lead_word(text: str, goal: str) -> str:
+    at = _find(text, goal)
+    before = [w for w in (t.strip("'\"") for t in goal[:at].split()) if w] if at > 0 else []
+    return before[-1].lower() if before else ""
+
+
+def text_affinity(text: str, field: Element, goal: str, values: dict[str, str], *, named: bool = False) -> float:
+    """How surely ``text`` belongs in ``field``: what the task calls it (``slot_names``) shares a
+    stem with the field's label, or ``named``: the field's name means it, as no other field's on
+    the page does (``planner/fields.py``); plus the role the text plays (content, a name)."""
     label_text = f"{field.label} {field.desc} {field.resource_id.split('/')[-1]}"
     label = _stems(label_text)
     # the role a field shows its user; an id such as note_title_edit names the app, not the field
     label_words = set(_WORD.findall(f"{field.label} {field.desc}".lower())) or set(_WORD.findall(label_text.lower()))
-    names = " ".join(name.replace("_", " ") for name, value in values.items() if value == text)
-    names += " " + _part_names(text, [*literals(goal), *values.values()])
-    at = goal.find(text)  # 'titled Code' rather than the 'code' of 'verification code' before it
-    at = at if at >= 0 else goal.lower().find(text.lower())
-    before = [w for w in (t.strip("'\"") for t in goal[:at].split()) if w] if at > 0 else []
-    lead = before[-1].lower() if before else ""
-    if lead and lead not in _STOP and lead not in VERBS:
-        names += f" {lead}"  # 'titled Code', 'saying ...'; not 'to Bob' or 'Text Mom', which name no field
-    after = goal[at + len(text):].split()[:1] if at >= 0 else []
-    if after and text.strip().isdigit() and after[0].lower() not in _STOP:
-        names += f" {after[0]}"  # a number's unit names its field: '10 minute' -> Minutes
+    names = slot_names(text, goal, values)
+    unit = goal[_find(text, goal) + len(text):].split()[:1] if _find(text, goal) >= 0 else []
+    if text.strip().isdigit() and unit and unit[0].lower() not in _STOP:
         names += " quantity qty count amount"  # or it counts the thing it names: 'Add 4 Batteries'
+    fit = AFFINITY if named or _stems(names) & label else 0.0
+    at = _find(text, goal)
+    lead = _lead_word(text, goal)
     shape = next((s for s in SHAPES if extract(s, text) == text.strip()), None)
-    # a whole time goes in a time field; a picker with hour and minute fields takes its parts
-    names += " time" if time_parts(text) else " " + " ".join(SHAPE_HINTS.get(shape, ()))
-    fit = AFFINITY if _stems(names) & label else 0.0
     quoted = at > 0 and goal[at - 1] in "'\""
     # a name is a few capitalised words ('Victor Lang'); 'Lunch tomorrow?' is content, like a quote
     name_like = not quoted and shape is None and bool(_NAME.match(text.strip()))
