@@ -197,7 +197,7 @@ def slot_names(text: str, goal: str, values: dict[str, str]) -> str:
     names = " ".join(name.replace("_", " ") for name, value in values.items() if value == text)
     names += " " + _part_names(text, [*literals(goal), *values.values()])
     lead = _lead_word(text, goal)
-    if lead and lead not in _STOP and lead not in VERBS:
+    if lead and lead not in _STOP and lead not in VERBS and not _names_the_thing(text, goal):
         names += f" {lead}"  # 'titled Code', 'saying ...'; not 'to Bob' or 'Text Mom', which name no field
     at = _find(text, goal)
     after = goal[at + len(text):].split()[:1] if at >= 0 else []
@@ -218,6 +218,17 @@ def _lead_word(text: str, goal: str) -> str:
     at = _find(text, goal)
     before = [w for w in (t.strip("'\"") for t in goal[:at].split()) if w] if at > 0 else []
     return before[-1].lower() if before else ""
+
+
+_ARTICLES = frozenset("a an the my".split())
+
+
+def _names_the_thing(text: str, goal: str) -> bool:
+    """'Add a contact Sam Lee': the word before the text is the thing the verb makes, not a field
+    of it (a verb, an article, then the word)."""
+    at = _find(text, goal)
+    before = [w.lower() for w in goal[:at].split()] if at > 0 else []
+    return len(before) >= 3 and before[-2] in _ARTICLES and before[-3] in VERBS
 
 
 def text_affinity(text: str, field: Element, goal: str, values: dict[str, str], *, named: bool = False) -> float:

@@ -197,25 +197,30 @@ def _removed(goal: str, screen: Screen, steps: Sequence[Step], meaning: Meaning)
 
 def _goal_texts(goal: str, inputs: dict[str, str]) -> list[str]:
     """What the goal carries that its effect must show: quoted and named texts, values handed in,
-    and its times (a bare number is on too many screens to show anything)."""
+    its times, dates, phone numbers and addresses (a bare number is on too many screens to show anything)."""
     texts = list(required_texts(goal, inputs))
     for literal in literals(goal):
-        if (time_parts(literal) or extract("date", literal) == literal) and literal not in texts:
+        distinct = time_parts(literal) or any(extract(shape, literal) == literal for shape in DISTINCT_SHAPES)
+        if distinct and literal not in texts:
             texts.append(literal)
     return texts
+
+
+# Literals whose shape alone makes them the goal's own: a date, a phone number, an e-mail address
+DISTINCT_SHAPES = ("date", "phone", "email", "address")
 
 
 def _shown(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[Step]) -> Evidence | None:
     """Every text the goal carries was typed by this subtask and is now on screen outside input
     boxes (saved, sent, listed)."""
+    # typed into a form's field, or tried before a crash; not a search or recipient box that led
+    # to another page: that text chose where to go, it was not saved
+    typed = [s.text for s in steps if s.verb == "type" and (s.effective or s.note) and s.effect is not Effect.PAGE]
     texts = _goal_texts(goal, inputs)
     if not texts or not any(s.effective for s in steps) or not _committed(steps, screen):
         return None
     committed = [e for e in screen.elements if not e.editable]
     shown = [f"{e.label} {e.text} {e.desc}" for e in committed]
-    # typed into a form's field, or tried before a crash; not a search or recipient box that led
-    # to another page: that text chose where to go, it was not saved
-    typed = [s.text for s in steps if s.verb == "type" and (s.effective or s.note) and s.effect is not Effect.PAGE]
     for text in texts:
         if handed_in_and_typed_before(text, inputs, steps):
             continue  # a number typed into the recipient box that opened this chat: it chose the chat
