@@ -22,7 +22,8 @@ LABEL_PARTS = " · "  # how a screen joins a row's texts into one label (devices
 NAMED = 1.0  # the step names the app by its launcher label: that is where the user wants it done
 
 
-_LETTERS = re.compile(r"[^\W\d_]{3}")
+_LETTER = re.compile(r"[^\W\d_]")
+MIN_LETTERS = 3  # 'Wi-Fi' names a feature; '13:00' or '2 h' names nothing
 _VALUES = re.compile(r"\"[^\"]*\"|'[^']*'(?!\w)|\b\d{1,2}:\d{2}(?:\s?[ap]m)?\b|[$€£]?\d[\d.,:]*", re.I)
 
 
@@ -65,7 +66,8 @@ class Router:
                 # and what a text says beyond its values: '13:00' names nothing, 'Use 24-hour
                 # format' names a feature
                 texts += [topic for e in page.elements for part in e.label.split(LABEL_PARTS)
-                          if len(part.split()) <= MAX_NAME_WORDS and _LETTERS.search(topic := topic_of(part))]
+                          if len(part.split()) <= MAX_NAME_WORDS
+                          and len(_LETTER.findall(topic := topic_of(part))) >= MIN_LETTERS]
         return list(dict.fromkeys(t.strip() for t in texts if t.strip()))[:PROFILE_TEXTS]
 
     @property
