@@ -77,6 +77,28 @@ _HOUR_OF_DAY = re.compile(r"\b(\d{1,2})(?:[: ](\d{2}))?\s*(?:o'?clock\s*)?(?:(am
                           r"(pm|p\.m\.|in the (?:afternoon|evening)|at night|tonight))\b", re.I)
 
 
+_ORDINAL_UNITS = ("zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+                  "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth").split()
+_ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30}
+_MONTHS = "january february march april may june july august september october november december".split()
+_MONTH = r"(?:" + "|".join(m for m in _MONTHS) + "|" + "|".join(m[:3] for m in _MONTHS if len(m) > 3) + r")"
+# a day of the month in words: 'the twenty-fifth of May', 'May third' ('the third item' stays a word)
+_DAY_WORD = r"(?:(" + "|".join(_TENS) + r")[ -](" + "|".join(_ORDINAL_UNITS[1:10]) + r")|(" \
+    + "|".join([*_ORDINAL_UNITS[1:], *_ORDINAL_TENS]) + r"))"
+_DAY_BEFORE_MONTH = re.compile(rf"\b(){_DAY_WORD}(?=\s+of\s+{_MONTH}\b)", re.I)
+_DAY_AFTER_MONTH = re.compile(rf"\b({_MONTH}\s+){_DAY_WORD}\b", re.I)
+
+
+def _day(match: re.Match) -> str:
+    tens, unit, alone = match.group(2), match.group(3), match.group(4)
+    if alone:
+        n = _ORDINAL_TENS.get(alone.lower()) or _ORDINAL_UNITS.index(alone.lower())
+    else:
+        n = _TENS[tens.lower()] + _ORDINAL_UNITS.index(unit.lower())
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{match.group(1)}{n}{suffix}"
+
+
 def numbers_as_digits(text: str) -> str:
     """Numbers written as words become digits, and an hour of the day a time: 'seven in the
     morning' -> '7:00 AM', 'ten minutes' -> '10 minutes'. Values are matched and typed as digits."""
@@ -99,7 +121,7 @@ def numbers_as_digits(text: str) -> str:
         return f"{hour}:45"
 
     def clock(part: str) -> str:
-        part = _NUMBER_WORD.sub(number, part)
+        part = _NUMBER_WORD.sub(number, _DAY_AFTER_MONTH.sub(_day, _DAY_BEFORE_MONTH.sub(_day, part)))
         part = _PAST.sub(past, _TO.sub(to, part))  # 'half past 9' -> '9:30', 'quarter to 7' -> '6:45'
         return _HOUR_OF_DAY.sub(hour, part)
 
