@@ -69,6 +69,7 @@ class ScenarioResult:
     paraphrase: int | None = None
     variant: int = 0
     split: str = ""  # tuning | evaluation, from the scenario id
+    deciders: dict[str, int] = field(default_factory=dict)  # steps per decider (model, prior, memory, ...)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -135,6 +136,7 @@ def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
     started = time.monotonic()
     steps = calls = tokens = 0
     reason, error, claimed = "", False, None
+    deciders: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="pp-replay-") as tmp:
         try:
             backend = _backend(config, scenario, trial.key)
@@ -160,6 +162,7 @@ def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
                     memory.close()
             steps, calls, tokens, reason = result.steps, result.llm_calls, result.prompt_tokens, result.reason
             claimed = result.success
+            deciders = dict(result.deciders)
             if config.recordings and config.backend != "scripted":
                 path = _recording_path(config, scenario, trial.key)
                 backend.recording.save(path)  # type: ignore[attr-defined]
@@ -176,7 +179,7 @@ def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
         predicate_held=verdict.predicate_held, steps=steps, optimal_steps=scenario.optimal_steps,
         llm_calls=calls, prompt_tokens=tokens, seconds=round(time.monotonic() - started, 3),
         energy_j=_energy_j(before, after, voltage.value if voltage else 3850.0), reason=reason,
-        side_effects=list(verdict.side_effects), claimed=claimed, **labels,
+        side_effects=list(verdict.side_effects), claimed=claimed, deciders=deciders, **labels,
     )
 
 

@@ -66,6 +66,15 @@ def variant_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def decider_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Per configuration, each decider's share of the steps (model, prior gate, memory path ...)."""
+    configs = summary["configs"]
+    names = sorted({who for c in configs.values() for who in c.get("deciders", {})})
+    rows = [[name, *(f"{c['deciders'][name]['share']:.0%} ({c['deciders'][name]['steps']})"
+                     if name in c.get("deciders", {}) else "-" for c in configs.values())] for name in names]
+    return ["decider", *configs], rows
+
+
 def _table(header: list[str] | tuple[str, ...], rows: list[list[str]]) -> list[str]:
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
             *("| " + " | ".join(row) + " |" for row in rows)]
@@ -90,6 +99,7 @@ def markdown(summary: dict[str, Any]) -> str:
     header, rows = variant_rows(summary)
     if rows:
         lines += ["", "## By phone variant", "", *_table(header, rows)]
+    lines += ["", "## Who decided the steps", "", *_table(*decider_rows(summary))]
     lines += ["", "## Scenarios", "",
               *_table(("scenario", "wording", "variant", "split", "category", "config", "claimed", "success",
                        "failure", "steps", "optimal"), [])]

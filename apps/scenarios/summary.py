@@ -63,7 +63,19 @@ def aggregate(results: list[ScenarioResult]) -> dict[str, Any]:
         "energy_source": "estimated",
         "failure_kinds": kinds,
         "honesty": honesty(results),
+        "deciders": decider_shares(results),
     }
+
+
+def decider_shares(results: list[ScenarioResult]) -> dict[str, Any]:
+    """Who decided the steps: per decider (model, prior gate, memory path, reflection, dialog,
+    stuck) its step count and its share of all steps."""
+    counts: dict[str, int] = {}
+    for result in results:
+        for who, steps in result.deciders.items():
+            counts[who] = counts.get(who, 0) + steps
+    total = sum(counts.values())
+    return {who: {"steps": n, "share": round(n / total, 3)} for who, n in sorted(counts.items(), key=lambda kv: -kv[1])}
 
 
 def _by_category(results: list[ScenarioResult]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -233,3 +234,19 @@ def test_wording_and_split_flags_refuse_unknown_values(capsys):
         assert caught.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
 
+
+
+def test_the_summary_says_who_decided_the_steps():
+    results = [replace(_result(True, True), deciders={"prior": 3, "model": 1}),
+               replace(_result(False, False), deciders={"memory": 4})]
+    deciders = summarize(results)["configs"]["decomposed"]["deciders"]
+    assert deciders == {"prior": {"steps": 3, "share": 0.375}, "memory": {"steps": 4, "share": 0.5},
+                        "model": {"steps": 1, "share": 0.125}}
+
+
+def test_a_replayed_run_records_its_deciders(tmp_path):
+    out = tmp_path / "d.json"
+    assert main(["replay", str(SCENARIOS / "atomic" / "bluetooth-on.yaml"), "--backend", "lexical",
+                 "--json", str(out)]) in {0, 1}
+    row = json.loads(out.read_text())["scenarios"][0]
+    assert sum(row["deciders"].values()) == row["steps"] > 0
