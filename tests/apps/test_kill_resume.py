@@ -110,7 +110,7 @@ def test_killed_and_resumed_over_adb_ends_as_an_uninterrupted_run(tmp_path, adb_
                 # got it, between its parts (typing's focus tap, then its text), or after its answer
                 data, result = chain(tmp_path, data, 1, "--device", daemon.serial, env=env, near_actions=0.6)
                 assert len(result.kills) >= 10, result
-                assert result.receipts.count("sent") >= 5, result  # kills in the "answer lost" window
+                assert result.receipts.count("sent") >= 3, result  # kills in the "answer lost" window
                 assert result.final.returncode == verdict_exit, result.final.stderr
                 settled = _settled(data)
                 assert settled and set(settled) <= {"all", "some", "none"}, settled  # never unknown
