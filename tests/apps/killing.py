@@ -57,15 +57,17 @@ def kill_chain(start: list[str], resume: list[str], data: Path, *, seed: int, en
     and kill again, ``kills`` times; then run ``resume`` to its end.
 
     ``near_actions``: the share of kills that, once past their event count, wait for the next
-    action to go out (its receipt turns ``sent``) and land a random 0..``max_delay_s`` later:
-    before the phone got it, while it runs part by part, or after it answered."""
+    action to go out (its receipt turns ``sent``) and land at once or a random 0..``max_delay_s``
+    later: before the phone got it, while it runs part by part, or after it answered."""
     rng = random.Random(seed)
     chain = Chain()
     env = {**os.environ, **(env or {})}
     argv = start
     while len(chain.kills) < kills:
         target = event_lines(data) + rng.randint(1, max_gap)
-        aim, delay = rng.random() < near_actions, rng.uniform(0, max_delay_s)
+        aim = rng.random() < near_actions
+        # a quarter at once: the action is then often still on its way to the phone
+        delay = 0.0 if rng.random() < 0.25 else rng.uniform(0, max_delay_s)
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         deadline = time.monotonic() + timeout_s
         while process.poll() is None and event_lines(data) < target and time.monotonic() < deadline:
