@@ -37,6 +37,10 @@ class Progress:
             self.console.print(f"[bold]↺ resuming run {data['run_id']}[/] at {', '.join(data['next']) or 'its end'}")
         elif event.kind == "step.resumed":
             self.console.print(f"    ↺ the pending step took effect before the stop ({data['evidence']})")
+        elif event.kind == "step.unsent":
+            self.console.print("    ↺ the pending step never reached the phone before the stop: sending it now")
+        elif event.kind == "device.note":
+            self.console.print(f"[yellow]  ! {data['note']}[/]")
         elif event.kind == "step.reverified":
             self.console.print("    ↺ the screen is not the one the checkpoint saw: deciding the step again from it")
         elif event.kind == "confirm.requested":

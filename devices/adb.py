@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -39,10 +40,12 @@ from pocketpilot.devices.gestures import (
     TapAt,
     to_gestures,
 )
+from pocketpilot.devices.phone_receipts import OVERHEAD, PROBE_PROP, RECEIPT_PROP, wrap
 from pocketpilot.devices.screen import Screen, parse_uiautomator_xml
 from pocketpilot.devices.sensors import Sensors
 from pocketpilot.devices.shell_text import (
     ADB_IME,
+    MAX_COMMAND,
     check_typeable,
     ime_text_commands,
     input_text_commands,
@@ -60,6 +63,10 @@ LAUNCHER_QUERY = (
     " -c android.intent.category.LAUNCHER"
 )
 
+
+# Every part of an action travels inside the receipt wrapper (``phone_receipts.wrap``), so parts
+# are packed that much shorter, receipts or not: an action has the same parts on every phone.
+PART_LIMIT = MAX_COMMAND - OVERHEAD
 
 T = TypeVar("T")
 # AdbError texts that mean the link to the device is gone rather than that a command failed.
@@ -199,6 +206,16 @@ def _is_network_serial(serial: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class _Armed:
+    """The next ``act``: tagged ``tag`` on the phone, sent from part ``first``, lowered on ``screen``."""
+
+    tag: str
+    first: int = 0
+    parts: int = 0
+    screen: Screen | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ShellOutput:
     stdout: bytes
     stderr: bytes
@@ -232,6 +249,9 @@ class AdbDevice:
         self._dump_to_tty = True
         self._last_screen: Screen | None = None
         self._ime: str | None = None
+        self._receipts: str | None = None  # '' once the phone is known to keep receipts, else why not
+        self._armed: _Armed | None = None
+        self._mark = ""
 
     # -- the Device seam ------------------------------------------------------------------------
 
@@ -251,18 +271,60 @@ class AdbDevice:
         return png
 
     def act(self, action: Action) -> ActionResult:
+        armed, self._armed = self._armed, None
+        screen = armed.screen if armed is not None and armed.screen is not None else self._last_screen
         package = resolve_app(action.app, self.apps()) if isinstance(action, Launch) else None
-        gestures = to_gestures(action, self._last_screen, package=package)
+        gestures = to_gestures(action, screen, package=package)
         commands = [(g, self._commands(g)) for g in gestures]  # UntypeableText before any tap
+        parts = sum(len(calls) for _, calls in commands)
+        tag = armed.tag if armed is not None and not self.phone_receipts() else ""
+        first = armed.first if armed is not None else 0
+        if armed is not None and armed.parts and armed.parts != parts:
+            raise DeviceCommandFailed(
+                f"cannot finish {action.kind} on {self.serial}: it was sent as {armed.parts} parts and"
+                f" lowers to {parts} now; check the phone's screen and run the step again")
         started = time.monotonic()
+        self._mark = ""
+        part = 0
         for gesture, calls in commands:
             if isinstance(gesture, Sleep):
-                time.sleep(gesture.seconds)
+                if part >= first:
+                    time.sleep(gesture.seconds)
                 continue
             for command in calls:
-                self._check(gesture, self.shell(command, idempotent=False))
+                if part >= first:
+                    self._check(gesture, self.shell(wrap(command, tag, part, parts) if tag else command,
+                                                    idempotent=False))
+                    self._mark = f"{tag}:{part}:{parts}:0" if tag else ""
+                part += 1
         detail = "; ".join(_short(" && ".join(c)) for _, c in commands if c)
+        if first:
+            detail = f"parts {first + 1}-{parts} of {parts}: {detail}"
         return ActionResult(action=action, seconds=time.monotonic() - started, detail=detail)
+
+    # -- receipts on the phone (``phone_receipts``) ----------------------------------------------
+
+    def phone_receipts(self) -> str:
+        if self._receipts is None:
+            token = uuid.uuid4().hex[:12]
+            try:
+                answer = self.shell(f"setprop {PROBE_PROP} {token} && getprop {PROBE_PROP}").text.strip()
+            except DeviceCommandFailed as exc:
+                answer = str(exc)
+            self._receipts = "" if answer == token else (
+                f"{self.serial} keeps no action receipts (`setprop {PROBE_PROP}` answered"
+                f" {' '.join(answer.split())[:100]!r}): a step whose answer a crash lost is decided again"
+                " from the screen")
+        return self._receipts
+
+    def read_receipt(self) -> str:
+        return self.shell(f"getprop {RECEIPT_PROP}").text.strip()
+
+    def arm(self, tag: str, *, first: int = 0, parts: int = 0, screen: Screen | None = None) -> None:
+        self._armed = _Armed(tag, first, parts, screen)
+
+    def last_mark(self) -> str:
+        return self._mark
 
     def sensors(self) -> Sensors:
         battery, thermal = (self._text_or_problem(c) for c in ("dumpsys battery", "dumpsys thermalservice"))
@@ -364,10 +426,10 @@ class AdbDevice:
             g = gesture
             return [f"input swipe {g.x1} {g.y1} {g.x2} {g.y2} {g.duration_ms}"]
         if isinstance(gesture, KeyPress):
-            return keyevent_commands(gesture.keys)
+            return keyevent_commands(gesture.keys, limit=PART_LIMIT)
         if isinstance(gesture, InputText):
             if not needs_ime(gesture.text):
-                return input_text_commands(gesture.text)
+                return input_text_commands(gesture.text, limit=PART_LIMIT)
             check_typeable(gesture.text, ime=True)  # control characters: refused on any route
             ime = self._input_method()
             if ime != ADB_IME:
@@ -376,7 +438,7 @@ class AdbDevice:
                     f" the input method is {ime or 'unknown'!r}, not the ADB Keyboard; install"
                     f" ADBKeyboard and run `adb -s {self.serial} shell ime set {ADB_IME}`"
                 )
-            return ime_text_commands(gesture.text)
+            return ime_text_commands(gesture.text, limit=PART_LIMIT)
         if isinstance(gesture, StopApp):
             return [f"am force-stop {shell_quote(gesture.package)}"]
         if isinstance(gesture, StartApp):

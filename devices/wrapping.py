@@ -6,10 +6,15 @@ rewritten ids) subclass it and override only that part.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from pocketpilot.devices.actions import Action
 from pocketpilot.devices.device import ActionResult, AppInfo, Device, DeviceInfo
 from pocketpilot.devices.screen import Screen
 from pocketpilot.devices.sensors import Sensors
+
+T = TypeVar("T")
+MAX_WRAPPERS = 16  # a chain longer than this is a cycle, not wrappers
 
 
 class WrappedDevice:
@@ -39,3 +44,15 @@ class WrappedDevice:
 
     def close(self) -> None:
         self.inner.close()
+
+
+def unwrap(device: object, kind: type[T]) -> T | None:
+    """The first device in ``device``'s chain of wrappers (itself first, then each ``inner``) that is
+    a ``kind``: how a wrapper finds what the device beneath it can do beyond the ``Device`` seam."""
+    for _ in range(MAX_WRAPPERS):
+        if device is None:
+            return None
+        if isinstance(device, kind):
+            return device
+        device = getattr(device, "inner", None)
+    return None

@@ -255,20 +255,25 @@ class _Nodes:
         if decision.verb == "skip":
             return self._after_step(state, decision, Effect.SKIPPED, blocked=[decision.key] if decision.key else [])
         retyping = False
-        resumed = pending.get("session") != self.session  # decided by a process that is gone
-        if resumed and (screen.signature != pending["before"] or content_key(screen) != pending["before_content"]):
-            # Resumed, and the screen this step was decided on is gone. The step counts as done only
-            # on the device's receipt for this very action; otherwise the screen is re-observed and
-            # the step decided again (a changed screen is no evidence: another phone, a new one).
+        if pending.get("session") != self.session:
+            # Decided by a process that is gone: its action may have reached the phone, in full or in
+            # part. It counts as done only on the device's receipt for this very action; a receipt
+            # that shows it never reached the phone lets it go out now. Otherwise, where the screen
+            # this step was decided on is gone, the step is decided again from the screen (a changed
+            # screen is no evidence: another phone, a new one).
             proof = prove_pending(self.s.device, pending, lambda before: self._to_action(decision, before))
             if proof.done:
+                now = self._observe(state) if proof.finished else screen
                 # its effect as an uninterrupted step would have judged it: from the screen it was sent on
-                effect = Effect(action_effect(proof.before, screen)) if proof.before is not None else Effect.RESUMED
-                self._emit(state, "step.resumed", before=pending["before"], now=screen.signature, evidence=proof.why,
+                effect = Effect(action_effect(proof.before, now)) if proof.before is not None else Effect.RESUMED
+                self._emit(state, "step.resumed", before=pending["before"], now=now.signature, evidence=proof.why,
                            effect=effect.value)
                 blocked = [decision.key] if effect is Effect.NONE and decision.key else []
                 return self._after_step(state, decision, effect, blocked=blocked)
-            if not (proof.sent and decision.verb == "type"):
+            moved = screen.signature != pending["before"] or content_key(screen) != pending["before_content"]
+            if proof.unsent:
+                self._emit(state, "step.unsent", before=pending["before"], now=screen.signature, reason=proof.why)
+            elif moved and not (proof.sent and decision.verb == "type"):
                 self._emit(state, "step.reverified", before=pending["before"], now=screen.signature,
                            reason=f"the screen differs from the one this step was decided on and {proof.why}: "
                                   "deciding again from the screen")
@@ -277,10 +282,11 @@ class _Nodes:
                                 note="unproven after a resume", source=decision.source, spot=decision.spot,
                                 page=pending.get("before", ""))
                 return {"pending": None, **self._history_with(state, unproven)}
-            # typing whose answer was lost is done again: it replaces what the field holds (below),
-            # so a field typed into in part or in full ends up holding the text once
-            self._emit(state, "step.retried", before=pending["before"], now=screen.signature, reason=proof.why)
-            retyping = True
+            elif moved:
+                # typing whose answer was lost is done again: it replaces what the field holds (below),
+                # so a field typed into in part or in full ends up holding the text once
+                self._emit(state, "step.retried", before=pending["before"], now=screen.signature, reason=proof.why)
+                retyping = True
         # Taps are what send, pay or delete; typed text is data ("Call plumber" in a note calls nobody).
         # ... and a list item is content: a note titled "Call plumber" calls nobody
         target = find_again(screen, decision.key) if decision.key else None

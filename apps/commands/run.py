@@ -80,7 +80,8 @@ def _agent(args: argparse.Namespace, record: RunRecord, device_spec: str) -> Age
         from pocketpilot.devices.recorded import RecordingDevice
 
         seams.device = RecordingDevice(seams.device, record.directory)
-    receipts = ReceiptDevice(seams.device, record.directory)  # outermost: it sees the actions the graph sends
+    # outermost: it sees the actions the graph sends
+    receipts = ReceiptDevice(seams.device, record.directory, on_event=sink)
     seams.device = receipts
     rewindable = [receipts, device] if is_virtual(device_spec) else [receipts]
     return Agent(seams, data / "checkpoints.sqlite", confirm=_confirmer(args, record), rewindable=rewindable)

@@ -14,7 +14,7 @@ import json
 import threading
 from typing import Any, Protocol
 
-from pocketpilot.devices.adbd import android_settings, render
+from pocketpilot.devices.adbd import android_props, android_settings, render
 from pocketpilot.devices.adbd.fs_commands import FsCommands
 from pocketpilot.devices.adbd.input_args import InputUsageError, parse_input
 from pocketpilot.devices.adbd.logcat import LEVELS, LogBuffer
@@ -60,13 +60,17 @@ class PhoneCommands:
         self.log = LogBuffer()
         self._settings: dict[tuple[str, str], str] = dict(android_settings.DEFAULTS)
         self._settings_lock = threading.Lock()
+        self._props: dict[str, str] = {}  # what setprop set since the daemon started (a boot)
+        # the property families the shell may set; a phone with a stricter policy allows fewer
+        self.settable_props: tuple[str, ...] = android_props.SHELL_SETTABLE
 
     def table(self) -> dict[str, Command]:
         return {
             **FsCommands(self.fs).table(),
             "uiautomator": self.uiautomator, "input": self.input, "am": self.am,
             "monkey": self.monkey, "dumpsys": self.dumpsys, "wm": self.wm,
-            "getprop": self.getprop, "pm": self.pm, "cmd": self.cmd, "screencap": self.screencap,
+            "getprop": self.getprop, "setprop": self.setprop, "pm": self.pm, "cmd": self.cmd,
+            "screencap": self.screencap,
             "settings": self.settings, "svc": self.svc, "ime": self.ime, "ip": self.ip,
             "ifconfig": self.ifconfig, "log": self.log_command, "logcat": self.logcat,
             "pocketpilot-state": lambda _: _text(json.dumps(self.phone.state_dict()) + "\n"),
@@ -231,10 +235,26 @@ class PhoneCommands:
         }
 
     def getprop(self, call: Invocation) -> Result:
-        props = self.props()
+        with self._settings_lock:
+            props = {**self.props(), **self._props}
         if call.args:
             return _text(props.get(call.args[0], call.args[1] if len(call.args) > 1 else "") + "\n")
         return _text("".join(f"[{k}]: [{v}]\n" for k, v in sorted(props.items())))
+
+    def setprop(self, call: Invocation) -> Result:
+        """toybox ``setprop NAME VALUE`` as the shell user runs it: init's checks, and SELinux
+        letting ``shell`` set only the properties it may (``debug.*``, ``log.tag.*`` ...)."""
+        if len(call.args) != 2:
+            return fail("usage: setprop NAME VALUE")
+        name, value = call.args
+        problem = android_props.name_problem(name)
+        if problem:
+            return fail(f"setprop: {problem}")
+        with self._settings_lock:
+            if not android_props.shell_may_set(name, value, self.settable_props):
+                return fail(f"setprop: failed to set property '{name}' to '{value}'")
+            self._props[name] = value
+        return Result()
 
     def setting(self, namespace: str, key: str) -> str:
         """The value ``settings get`` prints: the phone's own state where it has one."""

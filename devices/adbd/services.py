@@ -1,8 +1,10 @@
 """The stream services behind an OPEN: shell (v1, v2, exec), framebuffer and reverse.
 
 Shell services stream: the command runs under the phone's real shell and its output goes out as
-it is produced (``logcat`` follows), v2 stdin frames feed its stdin, and the host closing the
-stream kills the command and everything it started, so nothing outlives its client.
+it is produced (``logcat`` follows), v2 stdin frames feed its stdin. The host closing the stream
+hangs the command up, as adbd does (SIGHUP): a command that ignores it (``trap '' HUP``, how an
+action and its receipt on the phone finish together) may end within ``HANGUP_GRACE_S``; then it
+and everything it started are killed, so nothing outlives its client for long.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from pocketpilot.devices.adbd.protocol import (
     SHELL_STDOUT,
     shell_packet,
 )
-from pocketpilot.devices.adbd.shell import PhoneShell, exit_status, kill
+from pocketpilot.devices.adbd.shell import PhoneShell, exit_status, hang_up, kill
 from pocketpilot.devices.adbd.transport import Stream, StreamClosed
 
 CHUNK = 64 * 1024
+HANGUP_GRACE_S = 10.0
 
 
 def run_shell(stream: Stream, shell: PhoneShell, command: str, *, protocol: str) -> None:
@@ -42,7 +45,8 @@ def run_shell(stream: Stream, shell: PhoneShell, command: str, *, protocol: str)
     try:
         while proc.poll() is None or any(p.is_alive() for p in pumps):
             if stream.closed.wait(0.05):
-                break  # the client went away: so does its command (killed below)
+                hang_up(proc, HANGUP_GRACE_S)  # the client went away: so does its command
+                break
     finally:
         kill(proc)
         proc.wait()

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -261,6 +262,15 @@ def kill(proc: subprocess.Popen) -> None:
     """End the shell and everything it started (its own process group)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, 9)
+
+
+def hang_up(proc: subprocess.Popen, grace_s: float) -> None:
+    """SIGHUP to the shell and what it started (adbd hangs up a vanished client's shell); wait up
+    to ``grace_s`` for what ignores it to end by itself (the caller kills what is left)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGHUP)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=grace_s)
 
 
 def exit_status(returncode: int | None) -> int:

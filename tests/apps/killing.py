@@ -43,28 +43,46 @@ def run_dir(data: Path) -> Path:
 @dataclass
 class Chain:
     kills: list[int] = field(default_factory=list)  # event line counts the kills came after
+    # the run's action receipt at each kill: "sent" is a kill in the window where the action went
+    # out and its answer never came back (it may have reached the phone, in part or in full)
+    receipts: list[str] = field(default_factory=list)
     finished_early: int = 0  # processes that ended before their kill point
     final: subprocess.CompletedProcess | None = None
 
 
 def kill_chain(start: list[str], resume: list[str], data: Path, *, seed: int, env: dict | None = None,
-               kills: int = KILLS, max_gap: int = 20, timeout_s: float = 120) -> Chain:
+               kills: int = KILLS, max_gap: int = 20, timeout_s: float = 120, near_actions: float = 0.0,
+               max_delay_s: float = 0.25) -> Chain:
     """Start ``start``; kill -9 it after a random number (1..max_gap) of new events; ``resume``
-    and kill again, ``kills`` times; then run ``resume`` to its end."""
+    and kill again, ``kills`` times; then run ``resume`` to its end.
+
+    ``near_actions``: the share of kills that, once past their event count, wait for the next
+    action to go out (its receipt turns ``sent``) and land at once or a random 0..``max_delay_s``
+    later: before the phone got it, while it runs part by part, or after it answered."""
     rng = random.Random(seed)
     chain = Chain()
     env = {**os.environ, **(env or {})}
     argv = start
     while len(chain.kills) < kills:
         target = event_lines(data) + rng.randint(1, max_gap)
+        aim = rng.random() < near_actions
+        # a quarter at once: the action is then often still on its way to the phone
+        delay = 0.0 if rng.random() < 0.25 else rng.uniform(0, max_delay_s)
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         deadline = time.monotonic() + timeout_s
         while process.poll() is None and event_lines(data) < target and time.monotonic() < deadline:
             time.sleep(POLL_S)
+        if aim:
+            seen = _receipt_text(data)
+            while process.poll() is None and time.monotonic() < deadline and not (
+                    receipt_state(data) == "sent" and _receipt_text(data) != seen):
+                time.sleep(POLL_S)
+            time.sleep(delay)
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
             chain.kills.append(target)
+            chain.receipts.append(receipt_state(data))
         else:
             # it finished before the kill point: every kill point so far is behind us
             error = process.stderr.read().decode() if process.stderr else ""
@@ -75,6 +93,22 @@ def kill_chain(start: list[str], resume: list[str], data: Path, *, seed: int, en
         argv = resume
     chain.final = subprocess.run(resume, capture_output=True, text=True, env=env, timeout=timeout_s)
     return chain
+
+
+def _receipt_text(data: Path) -> str:
+    try:
+        return (run_dir(data) / "receipt.json").read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return ""
+
+
+def receipt_state(data: Path) -> str:
+    """The state of a run's latest action receipt ("" when none was written)."""
+    try:
+        path = run_dir(data) / "receipt.json"
+        return str(json.loads(path.read_text(encoding="utf-8"))["state"])
+    except (OSError, ValueError, KeyError):
+        return ""
 
 
 def summary(data: Path) -> dict:

@@ -1,12 +1,15 @@
 """Kill -9 a run at seeded random points, resume it each time: it ends as an uninterrupted run does.
 
 On the virtual phone the phone dies with the run, so it is rebuilt from its journal as its last
-checkpoint saw it; over ADB the phone (a daemon in this process) survives, and a step pending at
-the kill counts as done only on the device's receipt. Either way: the same final phone, the same
-steps, none lost and none done twice.
+checkpoint saw it; over ADB the phone (a daemon in this process) survives, and an action whose
+answer the kill lost is settled by the phone's own receipt (every part done, the first parts done
+and the rest sent now, or never received). Either way: the same final phone, the same steps, and
+over ADB the very same gestures reaching the phone: none lost and none done twice.
 """
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -38,7 +41,7 @@ def reference(tmp_path, *device: str, env=None):
     return data, done.returncode
 
 
-def chain(tmp_path, ref, seed: int, *device: str, env=None):
+def chain(tmp_path, ref, seed: int, *device: str, env=None, near_actions: float = 0.0):
     from tests.apps.killing import run_dir
 
     data = tmp_path / "killed"
@@ -48,7 +51,8 @@ def chain(tmp_path, ref, seed: int, *device: str, env=None):
         def __iter__(self):
             return iter(command("resume", run_dir(data).name, "--data-dir", str(data), *FLAGS))
 
-    result = kill_chain(start, Resume(), data, seed=seed, env=env, max_gap=max(2, event_lines(ref) // KILLS))
+    result = kill_chain(start, Resume(), data, seed=seed, env=env, max_gap=max(2, event_lines(ref) // KILLS),
+                        near_actions=near_actions)
     return data, result
 
 
@@ -73,30 +77,49 @@ def _app_data(phone) -> dict:
     return data
 
 
+def _gestures(log: list) -> list[dict]:
+    """What the phone was made to do, in order: every tap, key, text, app start and stop."""
+    return [dict(e.data) for e in log if e.kind == "virtual.gesture"]
+
+
+def _settled(data) -> list[str]:
+    """How each resumed process found the action whose answer its predecessor lost (phone receipts)."""
+    from tests.apps.killing import run_dir
+
+    rows = [json.loads(line) for line in (run_dir(data) / "events.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [r["data"]["reached"] for r in rows if r["kind"] == "receipt.settled"]
+
+
 @pytest.mark.adb
 @pytest.mark.skipif(ADB is None, reason="needs Debian's adb (apt install adb)")
 def test_killed_and_resumed_over_adb_ends_as_an_uninterrupted_run(tmp_path, adb_server):  # noqa: F811
     from pocketpilot.devices.adbd import AdbDaemon
     from pocketpilot.devices.virtual import VirtualPhone
 
-    phones, results = [], []
+    phones, results, received = [], [], []
     for name in ("reference", "killed"):
-        phone = VirtualPhone()
+        log: list = []
+        phone = VirtualPhone(on_event=log.append)
         with AdbDaemon(phone) as daemon:
             adb_server.connect(daemon.serial)
             env = {"ANDROID_ADB_SERVER_PORT": str(adb_server.port)}
             if name == "reference":
                 data, verdict_exit = reference(tmp_path, "--device", daemon.serial, env=env)
             else:
-                data, result = chain(tmp_path, data, 3, "--device", daemon.serial, env=env)
+                # most kills wait for an action to go out and land 0-250 ms later: before the phone
+                # got it, between its parts (typing's focus tap, then its text), or after its answer
+                data, result = chain(tmp_path, data, 1, "--device", daemon.serial, env=env, near_actions=0.6)
                 assert len(result.kills) >= 10, result
+                assert result.receipts.count("sent") >= 3, result  # kills in the "answer lost" window
                 assert result.final.returncode == verdict_exit, result.final.stderr
+                settled = _settled(data)
+                assert settled and set(settled) <= {"all", "some", "none"}, settled  # never unknown
             results.append(summary(data))
         phones.append(phone)
-    # A step whose answer the kill lost is not proven done: a tap is decided again from the screen,
-    # typing is typed again (it replaces the field's text). The phone did each step once (its final
-    # data: a message sent twice or a second alarm would show), though the run may count fewer steps.
-    steps = [r.pop("steps") for r in results]
-    assert results[0] == results[1]
-    assert steps[1] <= steps[0]
+        received.append(_gestures(log))
+    # What reached the phone is what the uninterrupted run sent, gesture for gesture: an action whose
+    # answer a kill lost is settled by the phone's own receipt, neither sent twice nor dropped.
+    assert len(received[0]) > 10
+    assert received[1] == received[0]
+    assert results[1] == results[0]  # the same steps, subtasks and values
     assert _app_data(phones[1]) == _app_data(phones[0])

@@ -107,3 +107,46 @@ def test_daemon_stop_removes_its_toolbox_folder(stand_in) -> None:  # noqa: F811
     assert folder.exists()
     served.stop()
     assert not folder.exists()
+
+
+def _shell_then_vanish(server: AdbServer, serial: str, command: str) -> None:
+    """Start ``adb shell COMMAND`` and kill the adb client once the command runs (a killed run)."""
+    import signal
+    import subprocess
+    import time
+
+    from tests.devices.test_adb_fixtures import ADB
+
+    env = {**os.environ, "ANDROID_ADB_SERVER_PORT": str(server.port)}
+    client = subprocess.Popen([ADB, "-P", str(server.port), "-s", serial, "shell", command], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while server.run("-s", serial, "shell", "getprop debug.t.started").stdout.strip() != b"1":
+        assert time.monotonic() < deadline, "the command never started"
+        time.sleep(0.05)
+    client.send_signal(signal.SIGKILL)
+    client.wait()
+
+
+def _eventually(server: AdbServer, serial: str, prop: str, value: bytes, within_s: float) -> bool:
+    import time
+
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if server.run("-s", serial, "shell", f"getprop {prop}").stdout.strip() == value:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_command_that_ignores_the_hangup_finishes_after_its_client_is_killed(connected) -> None:  # noqa: F811
+    served, server = connected
+    # how an action and its receipt on the phone finish together though the run driving it dies
+    _shell_then_vanish(server, served.serial, "trap '' HUP; setprop debug.t.started 1; sleep 1; setprop debug.t.end 1")
+    assert _eventually(server, served.serial, "debug.t.end", b"1", within_s=8)
+
+
+def test_a_command_whose_client_is_killed_is_hung_up(connected) -> None:  # noqa: F811
+    served, server = connected
+    _shell_then_vanish(server, served.serial, "setprop debug.t.started 1; sleep 1; setprop debug.t.end 1")
+    assert not _eventually(server, served.serial, "debug.t.end", b"1", within_s=2.5)

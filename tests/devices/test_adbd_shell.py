@@ -172,3 +172,34 @@ def test_sh_runs_a_script_pushed_to_the_phone_with_its_arguments() -> None:
 def test_which_finds_the_phones_commands_only(sh) -> None:
     assert sh("which input ls").stdout == b"/system/bin/input\n/system/bin/ls\n"
     assert sh("which screenrecord").status == 1
+
+
+def test_setprop_sets_a_debug_property_that_getprop_reads_back(sh) -> None:
+    assert sh("setprop debug.pocketpilot.x 'a b' && getprop debug.pocketpilot.x").stdout == b"a b\n"
+    assert b"[debug.pocketpilot.x]: [a b]" in sh("getprop").stdout
+
+
+@pytest.mark.parametrize("command, expected", [
+    ("setprop ro.product.model other", b"setprop: failed to set property 'ro.product.model' to 'other'"),
+    ("setprop sys.boot_completed 0", b"setprop: failed to set property 'sys.boot_completed' to '0'"),
+    ("setprop debug.long " + "x" * 92, b"setprop: failed to set property 'debug.long'"),
+    ("setprop debug..x 1", b"setprop: '..' is not allowed in a property name"),
+    ("setprop 'debug.a b' 1", b"setprop: invalid character ' ' in name 'debug.a b'"),
+    ("setprop debug.only", b"usage: setprop NAME VALUE"),
+])
+def test_setprop_refuses_what_android_refuses_the_shell_user(sh, command: str, expected: bytes) -> None:
+    done = sh(command)
+    assert done.status == 1 and expected in done.stderr
+    assert sh("getprop ro.product.model").stdout == b"Pocketpilot Virtual\n"  # read-only stays
+
+
+def test_a_stricter_policy_refuses_debug_properties_too(phone: StandInPhone) -> None:
+    commands = PhoneCommands(phone)
+    commands.settable_props = ()
+    served = PhoneShell(commands.table())
+    served.start()
+    try:
+        assert served.run("setprop debug.pocketpilot.x 1").status == 1
+        assert served.run("getprop debug.pocketpilot.x").stdout == b"\n"
+    finally:
+        served.close()

@@ -15,7 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pocketpilot.devices.adb import PART_LIMIT
 from pocketpilot.devices.errors import InvalidAction, UntypeableText
+from pocketpilot.devices.phone_receipts import RECEIPT_PROP, wrap
 from pocketpilot.devices.shell_text import (
     MAX_CHUNK,
     MAX_COMMAND,
@@ -153,3 +155,54 @@ def test_typing_commands_stay_under_the_command_limit() -> None:
     commands = input_text_commands("'" * 17_000)
     assert len(commands) > 1 and all(len(c.encode()) <= MAX_COMMAND for c in commands)
     assert " && ".join(commands) == input_text_command("'" * 17_000)
+
+
+# The shape every part of an action has on the wire: wrapped so the phone records a receipt of it
+# (``phone_receipts.wrap``). The fakes write to fd 3, outside the wrapper's ``$(...)`` capture.
+FAKE_INPUT_3 = "exec 3>&1; input() { printf '%s\\0' \"$@\" >&3; printf '\\001' >&3; }; "
+FAKE_SETPROP_3 = "setprop() { printf 'setprop\\0' >&3; printf '%s\\0' \"$@\" >&3; printf '\\001' >&3; }; "
+TAG = "0123456789ab"
+
+
+def wrapped_through(shell: str, text: str) -> tuple[str, list[list[str]]]:
+    """What a device types when every part of typing ``text`` is receipt-wrapped, and the
+    receipt properties it sets on the way."""
+    parts = input_text_commands(text, limit=PART_LIMIT)
+    typed, receipts = [], []
+    for i, part in enumerate(parts):
+        command = wrap(part, TAG, i, len(parts))
+        assert len(command.encode()) <= MAX_COMMAND
+        for argv in calls_through(shell, FAKE_INPUT_3 + FAKE_SETPROP_3, command):
+            if argv[0] == "setprop":
+                receipts.append(argv[1:])
+            elif argv[0] == "text":
+                assert len(argv) == 2, argv
+                typed.append(decode_input_text(argv[1]))
+            else:
+                assert argv[0] == "keyevent" and len(argv) == 2
+                typed.append({"KEYCODE_ENTER": "\n", "KEYCODE_TAB": "\t"}[argv[1]])
+    return "".join(typed), receipts
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@settings(max_examples=100, deadline=None)
+@given(text=typeable | specials)
+def test_receipt_wrapped_typing_arrives_byte_for_byte_and_records_each_part(shell: str, text: str) -> None:
+    typed, receipts = wrapped_through(shell, text)
+    assert typed == text
+    parts = len(input_text_commands(text, limit=PART_LIMIT))
+    assert receipts == [[RECEIPT_PROP, f"{TAG}:{i}:{parts}:{end}"] for i in range(parts) for end in ("go", "0")]
+
+
+def test_receipt_wrapped_long_typing_stays_under_the_command_limit() -> None:
+    text = "'" * 17_000
+    typed, receipts = wrapped_through("/bin/sh", text)
+    assert typed == text and len(receipts) == 2 * len(input_text_commands(text, limit=PART_LIMIT))
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_a_failing_part_records_its_status_and_exits_with_it(shell: str) -> None:
+    fake = "exec 3>&1; input() { echo 'Error: no' >&2; return 3; }; " + FAKE_SETPROP_3
+    done = subprocess.run([shell, "-c", fake + wrap("input tap 1 2", TAG, 0, 1)], capture_output=True, timeout=10)
+    assert done.returncode == 3 and b"Error: no" in done.stdout  # the output comes after, on stdout
+    assert b"setprop\x00" + RECEIPT_PROP.encode() + b"\x00" + f"{TAG}:0:1:3".encode() in done.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pocketpilot.devices.actions import Launch, Tap
+from pocketpilot.devices.actions import ClearText, Launch, Tap, TypeText
 from pocketpilot.devices.errors import DeviceDisconnected
 from pocketpilot.devices.faults import FlakyDevice
 from pocketpilot.devices.receipts import ReceiptDevice
@@ -47,3 +47,29 @@ def test_a_receipt_without_the_answer_is_no_proof(tmp_path):
         device.act(Launch("Clock"))
     proof = prove_pending(device, _pending(screen), lambda before: Launch("Clock"))
     assert not proof.done and proof.sent  # typing may have got its tap but not its text
+
+
+def test_no_receipt_since_the_checkpoint_means_the_action_was_never_sent(tmp_path):
+    device = ReceiptDevice(VirtualPhone(), tmp_path)
+    proof = prove_pending(device, _pending(device.observe()), lambda before: Launch("Clock"))
+    assert not proof.done and proof.unsent  # receipts are written before anything goes out
+
+
+def test_an_answered_receipt_proves_the_step_though_the_screen_did_not_change(tmp_path):
+    device = ReceiptDevice(VirtualPhone(), tmp_path)
+    screen = device.observe()
+    field = next(e for e in screen.elements if e.clickable)
+    device.act(Tap(element=field.id))  # whatever it did, the device answered: sending it again repeats it
+    assert prove_pending(device, _pending(screen), lambda before: Tap(element=field.id)).done
+
+
+def test_typing_whose_clearing_alone_was_answered_was_never_sent(tmp_path):
+    phone = VirtualPhone()
+    phone.observe()
+    phone.act(Launch("Contacts", fresh=True))
+    device = ReceiptDevice(phone, tmp_path)
+    screen = device.observe()
+    field = next(e for e in screen.elements if e.editable)
+    device.act(ClearText(element=field.id))  # the old text goes first; the kill came before the typing
+    proof = prove_pending(device, _pending(screen), lambda before: TypeText("Bob", element=field.id))
+    assert not proof.done and proof.unsent
