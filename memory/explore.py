@@ -25,12 +25,12 @@ from pocketpilot.devices.events import Event, EventSink, discard
 from pocketpilot.devices.screen import Element, Screen
 from pocketpilot.memory.describe import bind_action, locator_for
 from pocketpilot.memory.dialogs import find_dialog
-from pocketpilot.memory.explore_policy import SENSITIVE_WORDS, gate_answer, is_sensitive
+from pocketpilot.memory.explore_policy import gate_answer, is_sensitive
 from pocketpilot.memory.model import Locator, Source
 from pocketpilot.memory.scrolling import MAX_SCROLLS, containers, direction, in_view
 from pocketpilot.memory.store import MemoryStore
 
-__all__ = ["SENSITIVE_WORDS", "ExploreReport", "Explorer", "candidates", "explore_all",
+__all__ = ["ExploreReport", "Explorer", "candidates", "explore_all",
            "is_sensitive"]
 _MAX_GATES = 4  # dialogs answered in a row before giving up on a screen
 _MAX_REROOTS = 2  # times the app may open on a new start page before exploration stops

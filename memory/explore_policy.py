@@ -2,7 +2,7 @@
 
 The principle, stated here and nowhere else: exploration only *looks*. It never does what the
 user would have to confirm: nothing that sends, pays, deletes, shares, signs out, resets or
-accepts on the user's behalf (``SENSITIVE_WORDS``, matched on a control's label, description
+accepts on the user's behalf (``devices/sensitive.py``'s one list, matched on a control's label, description
 and id words, and on the text of a dialog the control answers). Two kinds of dialog are not
 such a thing and are answered so exploration can go on:
 
@@ -22,15 +22,9 @@ from __future__ import annotations
 import re
 
 from pocketpilot.devices.screen import Element, Screen
+from pocketpilot.devices.sensitive import beyond_looking
 from pocketpilot.memory.dialogs import Dialog, find_dialog
 
-SENSITIVE_WORDS = (
-    "send", "pay", "buy", "delete", "remove", "share", "erase", "reset", "uninstall", "purchase",
-    "transfer", "sign out", "log out", "logout", "format", "factory", "confirm", "call", "dial",
-    "submit", "order", "checkout", "wipe", "forget", "block", "report", "publish", "post",
-    "accept", "install", "subscribe", "unsubscribe", "discard", "clear", "archive", "trash",
-    "forward", "export", "upload",
-)
 # Permission-prompt buttons that grant, narrowest lasting grant first (framework ids, then labels).
 GRANT_IDS = ("permission_allow_foreground_only_button", "permission_allow_button",
              "permission_allow_one_time_button")
@@ -42,7 +36,6 @@ ONWARD_LABELS = ("skip", "not now", "no thanks", "maybe later", "later", "got it
 DISMISS_LABELS = ("cancel", "no", "not now", "no thanks", "close", "keep", "back", "dismiss",
                   "later", "maybe later")
 
-_SENSITIVE = re.compile(r"\b(" + "|".join(re.escape(w) for w in SENSITIVE_WORDS) + r")\b", re.I)
 _PUNCT = re.compile(r"[^\w\s]")
 
 
@@ -65,11 +58,11 @@ def is_sensitive(element: Element, dialog: Dialog | None = None) -> bool:
     under "Delete this contact?" deletes. A notice (one button) offers none, and a permission
     prompt's text never counts (granting is not acting).
     """
-    if _SENSITIVE.search(_words(element)):
+    if beyond_looking(_words(element)):
         return True
     if dialog is None or dialog.permission or len(dialog.buttons) < 2 or not dialog.holds(element):
         return False
-    return bool(_SENSITIVE.search(dialog.text)) and _label(element) not in DISMISS_LABELS
+    return beyond_looking(dialog.text) and _label(element) not in DISMISS_LABELS
 
 
 def gate_answer(screen: Screen) -> Element | None:

@@ -1,7 +1,7 @@
 """The sensitive-action gate: send, pay, delete, share and security changes need confirmation.
 
-Classification is lexical over what the action touches (the element's label, description and
-resource id, and the text typed), so it works on apps never seen before. The user can allow
+What a control may do is ``devices/sensitive.py``'s one list (shared with exploration); this
+module adds what a task says when it asks for a category, and the user's policy. The user can allow
 categories up front (``--allow-sensitive`` allows all); everything else is confirmed.
 """
 
@@ -9,42 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from pocketpilot.devices.sensitive import PATTERNS, Sensitive, classify
 
-class Sensitive(StrEnum):
-    SEND = "send"
-    PAY = "pay"
-    DELETE = "delete"
-    SHARE = "share"
-    SECURITY = "security"
-
-
-_PATTERNS: dict[Sensitive, re.Pattern] = {
-    Sensitive.SEND: re.compile(r"\b(send|sms|post|reply|submit|call|dial)\b", re.I),
-    Sensitive.PAY: re.compile(r"\b(pay|buy|purchase|checkout|order|transfer|subscribe)\b", re.I),
-    Sensitive.DELETE: re.compile(
-        # 'format' wipes only as a verb on storage: a '24-hour format' or 'date format' wipes nothing
-        r"\b(delete|remove|erase|clear all|discard|uninstall|trash|reset|wipe|"
-        r"format (?:the |this |your )?(?:phone|device|storage|sd card|card|disk|drive|usb))\b", re.I
-    ),
-    Sensitive.SHARE: re.compile(r"\b(share|export|forward|upload)\b", re.I),
-    Sensitive.SECURITY: re.compile(
-        # changing how the phone is secured; a note or file merely titled "Wi-Fi password" is not
-        r"\b((?:change|set|reset|remove|disable|turn off) (?:the )?(?:password|pin)|screen lock|lock ?screen|"
-        r"fingerprint|face unlock|security|permission|allow|grant|sign ?out|log ?out|developer options|"
-        r"unknown sources)\b",
-        re.I,
-    ),
-}
-
-
-def classify(target_text: str) -> Sensitive | None:
-    """The first sensitive category ``target_text`` falls into, or None."""
-    for category, pattern in _PATTERNS.items():
-        if pattern.search(target_text.replace("_", " ")):
-            return category
-    return None
+__all__ = ["Sensitive", "SensitivePolicy", "categories", "classify"]
 
 
 # What a task says when it asks for a category: "text Mom" asks to send, as "remove" asks to delete.
@@ -53,7 +21,7 @@ _ASKS: dict[Sensitive, re.Pattern] = {
     Sensitive.PAY: re.compile(r"\b(pay|buy|purchase|order|checkout|transfer|subscribe)\b", re.I),
     Sensitive.DELETE: re.compile(r"\b(delete|remove|erase|clear|discard|trash|uninstall|wipe)\b", re.I),
     Sensitive.SHARE: re.compile(r"\b(share|forward|export|upload)\b", re.I),
-    Sensitive.SECURITY: _PATTERNS[Sensitive.SECURITY],
+    Sensitive.SECURITY: PATTERNS[Sensitive.SECURITY],
 }
 
 
