@@ -110,7 +110,7 @@ def _free_form_plan(backend: Backend, task: str, apps: list[str], memory_hint: s
 
 
 UNSURE_ROUTE = 0.35  # below this cosine no app's pages clearly offer the step
-ROUTE_PRIOR = 10.0  # logits per unit of cosine: a page match 0.2 better leads by the gate's 2 logits
+ROUTE_PRIOR = 10.0  # logits per unit of cosine: a page match 0.2 better leads by 2 logits
 
 
 def choose_app(backend: Backend, clause: str, apps: list[str], on_call: Callable[[object], None] | None = None,

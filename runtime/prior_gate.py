@@ -20,8 +20,11 @@ from pocketpilot.runtime.backend import Backend, Completion, Message, Usage
 from pocketpilot.runtime.grammar import PRIOR_KEY
 
 PRIOR = "prior"  # Completion.answered_by of an answer no model computed
-# Half a goal word of lead (the executor weighs one goal word as 4 logits): grounding is sure.
-DEFAULT_GATE = 2.0
+# How far the grounding prior must lead for the runtime to answer without the model. Calibrated
+# on the tuning half (bundled SmolLM2-135M, 49 scenarios, canonical wording): gate 4 31% success,
+# 2 35%, 1 37%, 0.5 41% (2 over-executions), 0.25 41% (1 over-execution, 20% fewer calls). The
+# 135M model's letter choice is worth least where the prior is sure: it decides the near-ties.
+DEFAULT_GATE = 0.25
 
 
 def prior_pick(schema: dict[str, Any] | None) -> tuple[dict[str, Any], float] | None:
