@@ -251,7 +251,7 @@ def _stands_on_screen(text: str, shown: Sequence[str]) -> bool:
 def _switched_off(text: str, committed: Sequence, screen: Screen) -> bool:
     """Every element showing ``text`` sits in a row whose on/off switch is off. Only a switch
     says whether an item is in effect; a list's check box says whether it is ticked off."""
-    holders = [e for e in committed if text.lower() in f"{e.label} {e.text} {e.desc}".lower()]
+    holders = [e for e in committed if not e.checkable and text.lower() in f"{e.label} {e.text} {e.desc}".lower()]
     switches = [e for e in screen.elements if e.checkable and _ON_OFF.search(e.class_name)]
 
     def off_in_row(holder) -> bool:
