@@ -17,7 +17,8 @@ from typing import Any
 from pocketpilot.apps.scenarios.format import Scenario
 from pocketpilot.apps.scenarios.outcome import judge
 from pocketpilot.apps.scenarios.suite import CANONICAL, Trial
-from pocketpilot.devices.events import EventCollector
+from pocketpilot.devices.device import Device
+from pocketpilot.devices.events import EventCollector, EventSink
 from pocketpilot.devices.virtual import VirtualPhone
 from pocketpilot.devices.virtual.sensors_sim import CAPACITY_MAH
 from pocketpilot.planner.agent import Agent
@@ -78,6 +79,16 @@ class ScenarioResult:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
+@dataclass(frozen=True)
+class Hooks:
+    """What a caller puts around one trial: the backend it asks (instead of one built from its
+    config), a wrapper of its phone, and a sink that hears its events too."""
+
+    backend: Backend | None = None
+    device: Callable[[Device], Device] | None = None
+    on_event: EventSink | None = None
+
+
 _BACKENDS: dict[tuple, Backend] = {}  # per process: one loaded model per worker
 
 
@@ -121,8 +132,9 @@ def run_scenario(scenario: Scenario, config: ReplayConfig) -> ScenarioResult:
     return run_trial(Trial(scenario), config)
 
 
-def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
+def run_trial(trial: Trial, config: ReplayConfig, hooks: Hooks | None = None) -> ScenarioResult:
     """Replay one trial from scratch; every exception becomes an ``error`` result, never a crash."""
+    hooks = hooks or Hooks()
     scenario = trial.scenario
     labels = {"wording": trial.wording, "paraphrase": trial.paraphrase, "variant": scenario.variant,
               "split": trial.split.value}
@@ -137,7 +149,7 @@ def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
     reason, error, claimed = "", False, None
     with tempfile.TemporaryDirectory(prefix="pp-replay-") as tmp:
         try:
-            backend = _backend(config, scenario, trial.key)
+            backend = hooks.backend or _backend(config, scenario, trial.key)
             memory = None
             if config.memory:
                 from pocketpilot.apps.scenarios.explored import explored_db, memory_copy
@@ -147,9 +159,12 @@ def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
                 memory = GraphMemory(memory_copy(base, Path(tmp)))
             from pocketpilot.apps.wiring import default_meaning
 
-            seams = Seams(backend=backend, device=phone, memory=memory, meaning=default_meaning(),
+            events = EventCollector()
+            sink = events if hooks.on_event is None else _both(events, hooks.on_event)
+            device = hooks.device(phone) if hooks.device is not None else phone
+            seams = Seams(backend=backend, device=device, memory=memory, meaning=default_meaning(),
                           policy=scenario.sensitive.to_policy(),
-                          budget=scenario.budget.to_budget(), on_event=EventCollector())
+                          budget=scenario.budget.to_budget(), on_event=sink)
             approve = scenario.sensitive.answer == "approve"
             agent = Agent(seams, Path(tmp) / "checkpoints.sqlite", confirm=lambda request: approve)
             try:
@@ -160,7 +175,7 @@ def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
                     memory.close()
             steps, calls, tokens, reason = result.steps, result.llm_calls, result.prompt_tokens, result.reason
             claimed = result.success
-            if config.recordings and config.backend != "scripted":
+            if config.recordings and config.backend != "scripted" and hasattr(backend, "recording"):
                 path = _recording_path(config, scenario, trial.key)
                 backend.recording.save(path)  # type: ignore[attr-defined]
         except Exception as exc:  # a scenario's crash is its result (kind 'error')
@@ -178,6 +193,14 @@ def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
         energy_j=_energy_j(before, after, voltage.value if voltage else 3850.0), reason=reason,
         side_effects=list(verdict.side_effects), claimed=claimed, **labels,
     )
+
+
+def _both(first: EventSink, second: EventSink) -> EventSink:
+    def sink(event) -> None:
+        first(event)
+        second(event)
+
+    return sink
 
 
 def _run_pair(pair: tuple[Trial, ReplayConfig]) -> ScenarioResult:
