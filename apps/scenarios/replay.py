@@ -4,11 +4,12 @@ from the final state; in worker processes for model backends (one model per work
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -203,31 +204,78 @@ def _both(first: EventSink, second: EventSink) -> EventSink:
     return sink
 
 
-def _run_pair(pair: tuple[Trial, ReplayConfig]) -> ScenarioResult:
-    return run_trial(*pair)
+def _run_pair(pair: tuple[Trial, ReplayConfig, Path | None]) -> ScenarioResult:
+    trial, config, records = pair
+    return recorded_trial(trial, config, records)
+
+
+def recorded_trial(trial: Trial, config: ReplayConfig, records: Path | None,
+                   hooks: Hooks | None = None) -> ScenarioResult:
+    """``run_trial``, with its events written to ``records/<trial>~<mode>/events.jsonl`` when asked."""
+    hooks = hooks or Hooks()
+    with trial_record(records, trial, config) as sink:
+        if sink is not None:
+            hooks = replace(hooks, on_event=sink if hooks.on_event is None else _both(sink, hooks.on_event))
+        return run_trial(trial, config, hooks)
+
+
+@contextlib.contextmanager
+def trial_record(records: Path | None, trial: Trial, config: ReplayConfig) -> Iterator[Any]:
+    """The trial's run record (a sink) under ``records``, closed afterwards; None without ``records``."""
+    if records is None:
+        yield None
+        return
+    from pocketpilot.apps.run_records import RunRecord
+
+    sink = RunRecord(records / lane_name(trial, config))
+    try:
+        yield sink
+    finally:
+        sink.close()
+
+
+def lane_name(trial: Trial, config: ReplayConfig) -> str:
+    """Names a trial under one config: its record folder, and its programs on a shared model."""
+    return f"{trial.key}~{config.mode}"
+
+
+SHARINGS = ("shared", "separate")
 
 
 def run_all(
     runs: list[Trial] | list[Scenario], configs: list[ReplayConfig], *, workers: int | None = None,
-    on_result: Callable[[ScenarioResult, int, int], None] | None = None,
+    on_result: Callable[[ScenarioResult, int, int], None] | None = None, sharing: str = "shared",
+    records: Path | None = None, model_stats: dict[str, Any] | None = None,
 ) -> list[ScenarioResult]:
-    """Every trial (a bare scenario: its canonical task) under every config, in input order;
-    model backends run in worker processes.
-    ``on_result(result, done, total)`` hears of each result as it comes (progress for long runs)."""
+    """Every trial (a bare scenario: its canonical task) under every config, in input order.
+    Several workers on a model backend share one loaded model through the scheduler
+    (``sharing="shared"``, threads) or load one each (``"separate"``, processes).
+    ``on_result(result, done, total)`` hears of each result as it comes (progress for long runs);
+    ``records``: a folder for each trial's events; ``model_stats`` is filled with how models were held."""
     heavy = any(c.backend == "llama" for c in configs)
     count = workers or (min(os.cpu_count() or 1, 2) if heavy else 1)
-    if heavy and count > 1:  # llama.cpp threads spin: more threads than cores stalls every worker
+    shared = heavy and count > 1 and sharing == "shared"
+    if heavy and count > 1 and not shared:  # llama.cpp threads spin: more threads than cores stalls every worker
         share = max(1, (os.cpu_count() or 1) // count)
         configs = [c if c.threads else replace(c, threads=share) for c in configs]
     pending = [run if isinstance(run, Trial) else Trial(run) for run in runs]
-    pairs = [(t, c) for c in configs for t in pending]
+    pairs = [(t, c, records) for c in configs for t in pending]
     results: list[ScenarioResult] = []
+    if model_stats is not None and heavy:
+        model_stats.update({"sharing": "shared" if shared else "separate" if count > 1 else "one",
+                            "model_loads": 1 if count <= 1 or shared else count})
 
     def note(result: ScenarioResult) -> None:
         results.append(result)
         if on_result is not None:
             on_result(result, len(results), len(pairs))
 
+    if shared:
+        from pocketpilot.apps.scenarios.shared import run_shared
+
+        for result in run_shared(pairs, count, model_stats):
+            note(result)
+        return results
     if count <= 1:
         for pair in pairs:
             note(_run_pair(pair))
