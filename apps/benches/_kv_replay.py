@@ -25,7 +25,6 @@ TARGETS = {
     "step_model_seconds_p50": ("<=", 0.5),
 }
 MODES = ("none", "prefix", "retained")
-BASELINES: dict[str, dict] = {}  # other retention settings --modes may name beside MODES
 DEFAULT_LIMIT = 12  # ~50 model calls: a few minutes on 2 cores
 
 
@@ -48,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
     if args.limit < 1 or args.lanes < 1:
         print("pocketpilot: error: --limit and --lanes take 1 or more", file=sys.stderr)
         return 2
+    modes = [m for m in args.modes.split(",") if m]
+    if not modes or any(m not in MODES for m in modes):
+        print(f"pocketpilot: error: --modes takes {list(MODES)}, comma-separated, got {args.modes!r}", file=sys.stderr)
+        return 2
     try:
         scenarios = pick(load_scenarios([Path(p) for p in args.replay]), args.limit)
     except ScenarioError as exc:
@@ -55,11 +58,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not scenarios:
         print("pocketpilot: error: --replay found no scenario files", file=sys.stderr)
-        return 2
-    modes = [m for m in args.modes.split(",") if m]
-    unknown = [m for m in modes if m not in MODES and m not in BASELINES]
-    if unknown or not modes:
-        print(f"pocketpilot: error: --modes takes {[*MODES, *BASELINES]}, got {args.modes!r}", file=sys.stderr)
         return 2
     started = time.time()
     streams, runs = record(scenarios, args.recorder, model=str(args.model) if args.model else None,
@@ -93,11 +91,10 @@ def replay(calls: list[Call], modes: list[str], args: argparse.Namespace) -> dic
     backends = {}
     for mode in modes:
         # the product's slot count (LlamaConfig's default) for retention; one sequence otherwise
-        slots = LlamaConfig().n_slots if mode.startswith("retained") else 1
+        slots = LlamaConfig().n_slots if mode == "retained" else 1
         config = LlamaConfig(model_path=args.model, n_ctx=n_ctx, n_slots=slots, n_threads=args.decode_threads,
                              n_threads_batch=args.threads)
-        options = BASELINES.get(mode, {"reuse": mode})
-        backends[mode] = LlamaCppBackend(config, reuse=Reuse(options["reuse"])).load()
+        backends[mode] = LlamaCppBackend(config, reuse=Reuse(mode)).load()
     rows: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
     mismatches: list[dict[str, Any]] = []
     for i, call in enumerate(calls):

@@ -66,6 +66,9 @@ def replay_command(args: argparse.Namespace) -> int:
     if args.gate < 0:
         print(f"pocketpilot: error: --gate must be 0 or more (0 turns it off), got {args.gate}", file=sys.stderr)
         return 2
+    if args.workers is not None and args.workers < 1:
+        print(f"pocketpilot: error: --workers takes 1 or more, got {args.workers}", file=sys.stderr)
+        return 2
     if not args.paths and not args.recorded:
         print("pocketpilot: error: name scenario files or directories, or --recorded RUN_DIR", file=sys.stderr)
         return 2
@@ -91,9 +94,6 @@ def replay_command(args: argparse.Namespace) -> int:
                             recordings=str(args.recordings) if args.recordings else None,
                             memory=None if args.memory == "none" else args.memory, gate=args.gate)
                for m in modes]
-    if args.workers is not None and args.workers < 1:
-        print(f"pocketpilot: error: --workers takes 1 or more, got {args.workers}", file=sys.stderr)
-        return 2
     runs = trials(scenarios, args.wording, variants)
     started = time.monotonic()
     model: dict = {}
