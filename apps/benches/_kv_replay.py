@@ -5,6 +5,15 @@ concurrent tasks send them, run under retention ``none``, ``prefix`` and ``retai
 call in rotating order (machine noise hits all three alike), greedy, so every mode must give the
 same completion. ``reuse_share`` is the share of prompt tokens that were not prefilled again;
 ``step_model_seconds_p50`` the median model time of one call (one agent step or routing choice).
+
+What the workload is (measured 2026-12-06 on all 108 scenarios, lexical recorder, 3 lanes): the
+prior gate answers 665 of 1,177 choices, so 512 calls reach a model, and most subtasks' programs
+make one call (83 of 161 programs), whose prompt shares only the 94-token system prompt and
+``Goal:`` with anything earlier. The executor's prompt is already laid out stable-first (system,
+goal, known values, memory, history, the screen last); by token accounting of 4 LRU slots with
+prefix copies, that layout keeps 0.505 of prompt tokens, history after memory 0.363, the screen
+before the history 0.524, 16 slots 0.512, and any cache of every earlier prompt 0.593. A
+``reuse_share`` of 0.70 needs prompts that say less per step (screen diffs), not another order.
 """
 
 from __future__ import annotations
