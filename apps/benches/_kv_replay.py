@@ -8,7 +8,7 @@ same completion. ``reuse_share`` is the share of prompt tokens that were not pre
 
 What the workload is (measured 2026-12-06 on all 108 scenarios, lexical recorder, 3 lanes): the
 prior gate answers 665 of 1,177 choices, so 512 calls reach a model, and most subtasks' programs
-make one call (83 of 161 programs), whose prompt shares only the 94-token system prompt and
+make one call (83 of 160 programs), whose prompt shares only the 94-token system prompt and
 ``Goal:`` with anything earlier. The executor's prompt is already laid out stable-first (system,
 goal, known values, memory, history, the screen last); by token accounting of 4 LRU slots with
 prefix copies, that layout keeps 0.505 of prompt tokens, history after memory 0.363, the screen
