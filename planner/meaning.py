@@ -8,6 +8,7 @@ matcher's own measurement, says what counts as unrelated.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 from pocketpilot.planner.grounding import words
@@ -24,9 +25,13 @@ MIN_NAMED_CHARS = 3  # 'AM' written in a goal's time names no control
 _BUNDLED: list[SemanticMatcher] = []  # the bundled model, loaded once per process on first use
 
 
+_LOAD = threading.Lock()  # agents in threads (a shared model's replay) load it once
+
+
 def bundled_matcher() -> SemanticMatcher:
-    if not _BUNDLED:
-        _BUNDLED.append(load_matcher())
+    with _LOAD:
+        if not _BUNDLED:
+            _BUNDLED.append(load_matcher())
     return _BUNDLED[0]
 
 

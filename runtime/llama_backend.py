@@ -118,12 +118,17 @@ class LlamaCppBackend:
 
     # -- KV control (the scheduler's seam) ---------------------------------------------------
     def pin(self, program: str, ttl_s: float) -> None:
+        """Keep ``program``'s KV for ``ttl_s`` while it waits on a device action; a program that
+        holds no slot has nothing to keep. Lock-free: the scheduler pins while another program's
+        call runs, and this only marks an existing slot."""
         self.load()
-        self.slots.pin(program, ttl_s)
+        if program in self.slots.slots:
+            self.slots.pin(program, ttl_s)
 
     def unpin(self, program: str) -> None:
         self.load()
-        self.slots.unpin(program)
+        if program in self.slots.slots:
+            self.slots.unpin(program)
 
     def held_tokens(self, program: str) -> int:
         """Tokens the program's slot holds now (resident or spilled)."""

@@ -1,5 +1,8 @@
 """``pocketpilot bench kv``: KV retention vs. full prefill vs. llama.cpp's single-sequence reuse.
 
+This synthetic workload bounds what retention can do; ``--replay`` measures the agent's own
+calls instead (``_kv_replay.py``).
+
 One multi-turn workload (P programs interleaved, each turn adds an observation of O tokens to a
 history that starts with a shared S-token system prompt) runs in three modes side by side, call
 by call in rotating order so machine noise hits all three alike:
@@ -28,6 +31,8 @@ import statistics
 import time
 from pathlib import Path
 from typing import Any
+
+from pocketpilot.apps.benches import _kv_replay
 
 TARGETS = {
     "prefill_efficiency": (">=", 0.9),
@@ -76,10 +81,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="retained keeps each reply's decode-step KV (cheaper; completions may differ)")
     p.add_argument("--modes", default=",".join(MODES))
     p.add_argument("--json", type=Path, required=True, dest="json_path")
+    _kv_replay.add_arguments(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.replay is not None:
+        return _kv_replay.run(args)
     from pocketpilot.runtime.backend import Message
     from pocketpilot.runtime.errors import OutputParseError
     from pocketpilot.runtime.llama_backend import LlamaCppBackend, Reuse

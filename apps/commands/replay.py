@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from pocketpilot.apps.scenarios.format import ScenarioError, load_scenarios
-from pocketpilot.apps.scenarios.replay import BACKENDS, MODES, ReplayConfig, run_all
+from pocketpilot.apps.scenarios.replay import BACKENDS, MODES, SHARINGS, ReplayConfig, run_all
 from pocketpilot.apps.scenarios.suite import Split, Wording, in_split, trials
 from pocketpilot.apps.scenarios.summary import summarize
 from pocketpilot.runtime.prior_gate import DEFAULT_GATE
@@ -41,6 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="what each scenario's memory starts from: the phone explored beforehand "
                              "(default), nothing, or a copy of this DB")
     replay.add_argument("--workers", type=int, help="parallel scenarios (default: 2 for llama, else 1)")
+    replay.add_argument("--models", choices=SHARINGS, default="shared",
+                        help="llama with several workers: one model shared through the scheduler (default), "
+                             "or one loaded per worker process")
+    replay.add_argument("--records", type=Path, metavar="DIR",
+                        help="write each scenario's events (steps, model calls, kv.pin) to DIR/<scenario>~<mode>/")
     replay.add_argument("--variant", metavar="N[,N...]",
                         help="run every scenario on virtual-phone variant N (other labels, icons, menu "
                              "order, layout) instead of the one its file names; several: each in turn")
@@ -59,6 +65,9 @@ def replay_command(args: argparse.Namespace) -> int:
         return 2
     if args.gate < 0:
         print(f"pocketpilot: error: --gate must be 0 or more (0 turns it off), got {args.gate}", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print(f"pocketpilot: error: --workers takes 1 or more, got {args.workers}", file=sys.stderr)
         return 2
     if not args.paths and not args.recorded:
         print("pocketpilot: error: name scenario files or directories, or --recorded RUN_DIR", file=sys.stderr)
@@ -86,7 +95,15 @@ def replay_command(args: argparse.Namespace) -> int:
                             memory=None if args.memory == "none" else args.memory, gate=args.gate)
                for m in modes]
     runs = trials(scenarios, args.wording, variants)
-    summary = summarize(run_all(runs, configs, workers=args.workers, on_result=_progress))
+    started = time.monotonic()
+    model: dict = {}
+    summary = summarize(run_all(runs, configs, workers=args.workers, on_result=_progress, sharing=args.models,
+                                records=args.records, model_stats=model))
+    if model:
+        seconds = time.monotonic() - started
+        summary["model"] = {**model, "workers": args.workers, "seconds": round(seconds, 1),
+                            "scenarios_per_minute": round(len(runs) * len(configs) / seconds * 60, 2),
+                            **_peak_rss_mb()}
     if args.json is not None:
         text = json.dumps(summary, indent=2)
         if str(args.json) == "-":
@@ -100,6 +117,14 @@ def replay_command(args: argparse.Namespace) -> int:
     if str(args.json) != "-":
         _print(summary)
     return 0
+
+
+def _peak_rss_mb() -> dict:
+    """This process's peak resident memory, and the largest of its finished worker processes'."""
+    import resource
+
+    return {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "peak_rss_mb_largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
 
 
 def _variants(text: str | None) -> list[int] | None:

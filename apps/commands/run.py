@@ -46,7 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", help="'virtual' (default; resume: the run's own device) or an ADB serial")
+    parser.add_argument("--device", action="append",
+                        help="'virtual' (default; resume: the run's own device) or an ADB serial; run: repeat it "
+                             "to drive the task on each device at once, on one shared model")
     parser.add_argument("--model", help="a GGUF file (default: the bundled SmolLM2-135M Q4_1)")
     parser.add_argument("--backend", choices=BACKENDS, default="llama", help="llama (default) or lexical (no model)")
     parser.add_argument("--mode", choices=("performance", "balanced", "saver"), default="balanced",
@@ -63,11 +65,19 @@ def _common(parser: argparse.ArgumentParser) -> None:
                              "'pocketpilot console' (default when stdin is not a terminal), or nobody (deny)")
 
 
-def _agent(args: argparse.Namespace, record: RunRecord, device_spec: str) -> Agent:
+def _agent(args: argparse.Namespace, record: RunRecord, device_spec: str, shared=None) -> Agent:
+    """The run's agent; ``shared``: a SharedModel whose lane serves it (several devices at once),
+    instead of a model of its own chosen and switched by the energy policy."""
     data = data_dir(args.data_dir)
     sink = _tee(record, Progress())
-    adaptive = args.backend == "llama"
-    backend = None if adaptive else make_backend(args.backend, model=args.model, on_event=sink)
+    lane = shared.lane(record.directory.name, on_event=sink) if shared is not None else None
+    adaptive = args.backend == "llama" and lane is None
+    if lane is not None:
+        from pocketpilot.runtime.prior_gate import DEFAULT_GATE, PriorGate
+
+        backend = PriorGate(lane, DEFAULT_GATE, on_event=sink)
+    else:
+        backend = None if adaptive else make_backend(args.backend, model=args.model, on_event=sink)
     # the virtual phone lives in this process: its journal in the run dir lets a resume rebuild it
     device = open_device(device_spec, journal=record.directory / PHONE_JOURNAL if is_virtual(device_spec) else None)
     seams = make_seams(
@@ -82,7 +92,8 @@ def _agent(args: argparse.Namespace, record: RunRecord, device_spec: str) -> Age
         seams.device = RecordingDevice(seams.device, record.directory)
     # outermost: it sees the actions the graph sends
     receipts = ReceiptDevice(seams.device, record.directory, on_event=sink)
-    seams.device = receipts
+    # on a shared model each action runs as a scheduler tool, pinning this run's KV meanwhile
+    seams.device = lane.device(receipts) if lane is not None else receipts
     rewindable = [receipts, device] if is_virtual(device_spec) else [receipts]
     return Agent(seams, data / "checkpoints.sqlite", confirm=_confirmer(args, record), rewindable=rewindable)
 
@@ -113,8 +124,13 @@ def run_task(args: argparse.Namespace) -> int:
     import time
     import uuid
 
+    specs = args.device or [VIRTUAL]
+    if len(specs) > 1:
+        from pocketpilot.apps.commands._run_many import run_on_each
+
+        return run_on_each(args, specs)
     run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-    device_spec = check_spec(VIRTUAL if args.device is None else args.device)  # before the run dir exists
+    device_spec = check_spec(specs[0])  # before the run dir exists
     directory = runs_dir(data_dir(args.data_dir)) / run_id
     with RunLock(directory):
         record = RunRecord(directory)
@@ -164,10 +180,18 @@ def run_demo(args: argparse.Namespace) -> int:
     Without a terminal nobody can approve, so gated actions are denied rather than left waiting.
     """
     confirm = args.confirm or ("terminal" if sys.stdin.isatty() else "deny")
+    args.device = _one_device(args, "demo")
     if args.device in (None, VIRTUAL) and not args.no_memory:
         _explore_if_new(data_dir(args.data_dir) / "memory.sqlite")
     # the exit code is the run's verdict: without a terminal the Send is denied, so 3 (not everything done)
-    return run_task(argparse.Namespace(**{**vars(args), "task": DEMO_TASK, "confirm": confirm}))
+    device = [args.device] if args.device is not None else None
+    return run_task(argparse.Namespace(**{**vars(args), "task": DEMO_TASK, "confirm": confirm, "device": device}))
+
+
+def _one_device(args: argparse.Namespace, command: str) -> str | None:
+    if args.device and len(args.device) > 1:
+        raise PocketpilotError(f"{command} drives one device; pass --device once (only 'run' takes several)")
+    return args.device[0] if args.device else None
 
 
 def _explore_if_new(memory_path: Path) -> None:
@@ -190,7 +214,8 @@ def resume_run(args: argparse.Namespace) -> int:
         raise PocketpilotError(f"no run {args.run_id!r} under {directory.parent}; "
                                "the runs are listed by 'pocketpilot console'")
     info = read_run_info(directory)
-    device_spec = args.device if args.device is not None else info.get("device", VIRTUAL)
+    device = _one_device(args, "resume")
+    device_spec = device if device is not None else info.get("device", VIRTUAL)
     if is_virtual(device_spec) and not (directory / PHONE_JOURNAL).exists():
         raise PocketpilotError(f"run {args.run_id} has no journal of its virtual phone ({PHONE_JOURNAL}), so its "
                                "phone cannot be restored; start the task again with 'pocketpilot run'")

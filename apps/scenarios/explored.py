@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from pocketpilot.devices.virtual import VirtualPhone
@@ -18,10 +19,17 @@ from pocketpilot.memory.explore import explore_all
 EXPLORE_BUDGET = 200  # device actions per app
 _CACHE: dict[int, Path] = {}  # per process: variant -> explored DB
 _DIR: tempfile.TemporaryDirectory | None = None
+_LOCK = threading.Lock()  # trials on a shared model run in threads: one exploration per variant
 
 
 def explored_db(variant: int) -> Path:
     """A memory DB holding every app of the virtual phone of ``variant``, explored once per process."""
+    global _DIR
+    with _LOCK:
+        return _explored(variant)
+
+
+def _explored(variant: int) -> Path:
     global _DIR
     if variant not in _CACHE:
         if _DIR is None:

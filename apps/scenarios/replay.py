@@ -4,11 +4,12 @@ from the final state; in worker processes for model backends (one model per work
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import Any
 from pocketpilot.apps.scenarios.format import Scenario
 from pocketpilot.apps.scenarios.outcome import judge
 from pocketpilot.apps.scenarios.suite import CANONICAL, Trial
-from pocketpilot.devices.events import EventCollector
+from pocketpilot.devices.device import Device
+from pocketpilot.devices.events import EventCollector, EventSink
 from pocketpilot.devices.virtual import VirtualPhone
 from pocketpilot.devices.virtual.sensors_sim import CAPACITY_MAH
 from pocketpilot.planner.agent import Agent
@@ -79,6 +81,16 @@ class ScenarioResult:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
+@dataclass(frozen=True)
+class Hooks:
+    """What a caller puts around one trial: the backend it asks (instead of one built from its
+    config), a wrapper of its phone, and a sink that hears its events too."""
+
+    backend: Backend | None = None
+    device: Callable[[Device], Device] | None = None
+    on_event: EventSink | None = None
+
+
 _BACKENDS: dict[tuple, Backend] = {}  # per process: one loaded model per worker
 
 
@@ -122,8 +134,9 @@ def run_scenario(scenario: Scenario, config: ReplayConfig) -> ScenarioResult:
     return run_trial(Trial(scenario), config)
 
 
-def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
+def run_trial(trial: Trial, config: ReplayConfig, hooks: Hooks | None = None) -> ScenarioResult:
     """Replay one trial from scratch; every exception becomes an ``error`` result, never a crash."""
+    hooks = hooks or Hooks()
     scenario = trial.scenario
     labels = {"wording": trial.wording, "paraphrase": trial.paraphrase, "variant": scenario.variant,
               "split": trial.split.value}
@@ -139,7 +152,7 @@ def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
     deciders: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="pp-replay-") as tmp:
         try:
-            backend = _backend(config, scenario, trial.key)
+            backend = hooks.backend or _backend(config, scenario, trial.key)
             memory = None
             if config.memory:
                 from pocketpilot.apps.scenarios.explored import explored_db, memory_copy
@@ -149,9 +162,12 @@ def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
                 memory = GraphMemory(memory_copy(base, Path(tmp)))
             from pocketpilot.apps.wiring import default_meaning
 
-            seams = Seams(backend=backend, device=phone, memory=memory, meaning=default_meaning(),
+            events = EventCollector()
+            sink = events if hooks.on_event is None else _both(events, hooks.on_event)
+            device = hooks.device(phone) if hooks.device is not None else phone
+            seams = Seams(backend=backend, device=device, memory=memory, meaning=default_meaning(),
                           policy=scenario.sensitive.to_policy(),
-                          budget=scenario.budget.to_budget(), on_event=EventCollector())
+                          budget=scenario.budget.to_budget(), on_event=sink)
             approve = scenario.sensitive.answer == "approve"
             agent = Agent(seams, Path(tmp) / "checkpoints.sqlite", confirm=lambda request: approve)
             try:
@@ -163,7 +179,7 @@ def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
             steps, calls, tokens, reason = result.steps, result.llm_calls, result.prompt_tokens, result.reason
             claimed = result.success
             deciders = dict(result.deciders)
-            if config.recordings and config.backend != "scripted":
+            if config.recordings and config.backend != "scripted" and hasattr(backend, "recording"):
                 path = _recording_path(config, scenario, trial.key)
                 backend.recording.save(path)  # type: ignore[attr-defined]
         except Exception as exc:  # a scenario's crash is its result (kind 'error')
@@ -183,31 +199,86 @@ def run_trial(trial: Trial, config: ReplayConfig) -> ScenarioResult:
     )
 
 
-def _run_pair(pair: tuple[Trial, ReplayConfig]) -> ScenarioResult:
-    return run_trial(*pair)
+def _both(first: EventSink, second: EventSink) -> EventSink:
+    def sink(event) -> None:
+        first(event)
+        second(event)
+
+    return sink
+
+
+def _run_pair(pair: tuple[Trial, ReplayConfig, Path | None]) -> ScenarioResult:
+    trial, config, records = pair
+    return recorded_trial(trial, config, records)
+
+
+def recorded_trial(trial: Trial, config: ReplayConfig, records: Path | None,
+                   hooks: Hooks | None = None) -> ScenarioResult:
+    """``run_trial``, with its events written to ``records/<trial>~<mode>/events.jsonl`` when asked."""
+    hooks = hooks or Hooks()
+    with trial_record(records, trial, config) as sink:
+        if sink is not None:
+            hooks = replace(hooks, on_event=sink if hooks.on_event is None else _both(sink, hooks.on_event))
+        return run_trial(trial, config, hooks)
+
+
+@contextlib.contextmanager
+def trial_record(records: Path | None, trial: Trial, config: ReplayConfig) -> Iterator[Any]:
+    """The trial's run record (a sink) under ``records``, closed afterwards; None without ``records``."""
+    if records is None:
+        yield None
+        return
+    from pocketpilot.apps.run_records import RunRecord
+
+    sink = RunRecord(records / lane_name(trial, config))
+    try:
+        yield sink
+    finally:
+        sink.close()
+
+
+def lane_name(trial: Trial, config: ReplayConfig) -> str:
+    """Names a trial under one config: its record folder, and its programs on a shared model."""
+    return f"{trial.key}~{config.mode}"
+
+
+SHARINGS = ("shared", "separate")
 
 
 def run_all(
     runs: list[Trial] | list[Scenario], configs: list[ReplayConfig], *, workers: int | None = None,
-    on_result: Callable[[ScenarioResult, int, int], None] | None = None,
+    on_result: Callable[[ScenarioResult, int, int], None] | None = None, sharing: str = "shared",
+    records: Path | None = None, model_stats: dict[str, Any] | None = None,
 ) -> list[ScenarioResult]:
-    """Every trial (a bare scenario: its canonical task) under every config, in input order;
-    model backends run in worker processes.
-    ``on_result(result, done, total)`` hears of each result as it comes (progress for long runs)."""
+    """Every trial (a bare scenario: its canonical task) under every config, in input order.
+    Several workers on a model backend share one loaded model through the scheduler
+    (``sharing="shared"``, threads) or load one each (``"separate"``, processes).
+    ``on_result(result, done, total)`` hears of each result as it comes (progress for long runs);
+    ``records``: a folder for each trial's events; ``model_stats`` is filled with how models were held."""
     heavy = any(c.backend == "llama" for c in configs)
     count = workers or (min(os.cpu_count() or 1, 2) if heavy else 1)
-    if heavy and count > 1:  # llama.cpp threads spin: more threads than cores stalls every worker
+    shared = heavy and count > 1 and sharing == "shared"
+    if heavy and count > 1 and not shared:  # llama.cpp threads spin: more threads than cores stalls every worker
         share = max(1, (os.cpu_count() or 1) // count)
         configs = [c if c.threads else replace(c, threads=share) for c in configs]
     pending = [run if isinstance(run, Trial) else Trial(run) for run in runs]
-    pairs = [(t, c) for c in configs for t in pending]
+    pairs = [(t, c, records) for c in configs for t in pending]
     results: list[ScenarioResult] = []
+    if model_stats is not None and heavy:
+        model_stats.update({"sharing": "shared" if shared else "separate" if count > 1 else "one",
+                            "model_loads": 1 if count <= 1 or shared else count})
 
     def note(result: ScenarioResult) -> None:
         results.append(result)
         if on_result is not None:
             on_result(result, len(results), len(pairs))
 
+    if shared:
+        from pocketpilot.apps.scenarios.shared import run_shared
+
+        for result in run_shared(pairs, count, model_stats):
+            note(result)
+        return results
     if count <= 1:
         for pair in pairs:
             note(_run_pair(pair))
