@@ -84,6 +84,8 @@ def option_verb(element: Element, *, reading: bool, can_type: bool, shape: str |
         return "read"  # a field's content (a note's body) is the value: a read never types over it
     if element.editable:
         return "type" if can_type else "tap"
+    if reading and element.checkable:
+        return "read" if shape is None else None  # a read looks at a switch, it never flips one
     if element.clickable or element.long_clickable or element.checkable:
         return "tap"
     if element.scrollable:

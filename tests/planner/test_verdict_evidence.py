@@ -106,3 +106,18 @@ def test_a_day_of_the_month_in_words_becomes_digits():
     assert numbers_as_digits("on the twenty-fifth of may 2024") == "on the 25th of may 2024"
     assert numbers_as_digits("on May third") == "on May 3rd"
     assert numbers_as_digits("the third item of my list") == "the third item of my list"
+
+
+def test_a_read_looks_at_a_switch_and_never_flips_it():
+    from pocketpilot.planner.executor import option_verb
+
+    phone = VirtualPhone()
+    phone.launch("Settings")
+    from pocketpilot.devices.actions import Tap
+
+    screen = phone.observe()
+    phone.act(Tap(element=next(e for e in screen.elements if e.label.startswith("Network")).id))
+    switch = next(e for e in phone.observe().elements if e.checkable)
+    assert option_verb(switch, reading=False, can_type=False) == "tap"
+    assert option_verb(switch, reading=True, can_type=False) == "read"
+    assert option_verb(switch, reading=True, can_type=False, shape="code") is None
