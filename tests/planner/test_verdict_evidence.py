@@ -3,8 +3,10 @@ success it guards against."""
 
 from __future__ import annotations
 
+from pocketpilot.devices.actions import Tap
 from pocketpilot.devices.screen import Screen
 from pocketpilot.devices.virtual import VirtualPhone
+from pocketpilot.planner.executor import option_verb
 from pocketpilot.planner.fields import named_fields
 from pocketpilot.planner.grounding import slot_names
 from pocketpilot.planner.meaning import Meaning
@@ -85,8 +87,6 @@ def test_someones_value_never_handed_in_cannot_be_shown_written():
 def test_a_field_named_by_meaning_wins_over_the_role_of_quoted_words():
     phone = VirtualPhone()
     phone.launch("Notes")
-    from pocketpilot.devices.actions import Tap
-
     screen = phone.observe()
     phone.act(Tap(element=next(e for e in screen.elements if e.label == "Take a note").id))
     fields = [e for e in phone.observe().elements if e.editable]
@@ -109,12 +109,8 @@ def test_a_day_of_the_month_in_words_becomes_digits():
 
 
 def test_a_read_looks_at_a_switch_and_never_flips_it():
-    from pocketpilot.planner.executor import option_verb
-
     phone = VirtualPhone()
     phone.launch("Settings")
-    from pocketpilot.devices.actions import Tap
-
     screen = phone.observe()
     phone.act(Tap(element=next(e for e in screen.elements if e.label.startswith("Network")).id))
     switch = next(e for e in phone.observe().elements if e.checkable)
