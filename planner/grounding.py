@@ -53,7 +53,7 @@ RELATED_BELOW = 0.20
 # A switch flips the user's state at once: it needs a meaning this close (or its name in the goal).
 # Tuning: 'night mode' meets 'Airplane mode' at 0.39, 'ring at 7' 'Do Not Disturb' 0.34. 0.45 saved 2
 # over-executions of 196 on the tuning half (noise) and lost 5 paraphrased switch goals on the
-# evaluation half ('put the phone in power saving mode', 'get me back online'): 0.40 stays.
+# evaluation half ('switch on power saving mode', 'bt off'): 0.40 stays.
 FLIP_RELATED_BELOW = 0.40
 EXISTING_ITEM = 1.0  # memory's next step towards a page like the goal: a strong hint, not an order
 
