@@ -138,15 +138,24 @@ def choose_app(backend: Backend, clause: str, apps: list[str], on_call: Callable
     return completion.parsed["app"]
 
 
-def split_clauses(task: str) -> list[str]:
-    """Split at sequence words and commas, never inside quoted text."""
+def hide_quotes(text: str) -> tuple[str, Callable[[str], str]]:
+    """``text`` with each quoted span replaced by a placeholder, and the function that puts the
+    spans back into a piece of it: splitting never cuts inside what the user quoted."""
     protected: list[str] = []
 
     def hide(match: re.Match) -> str:
         protected.append(match.group(0))
         return f"\x00{len(protected) - 1}\x00"
 
-    hidden = _QUOTED.sub(hide, task)
+    def restore(piece: str) -> str:
+        return re.sub("\x00(\\d+)\x00", lambda m: protected[int(m.group(1))], piece)
+
+    return _QUOTED.sub(hide, text), restore
+
+
+def split_clauses(task: str) -> list[str]:
+    """Split at sequence words and commas, never inside quoted text."""
+    hidden, restore = hide_quotes(task)
     parts = [_without_connectives(c.strip(" ,.")) for c in _SPLIT.split(hidden) if c and c.strip(" ,.")]
     parts = [p for p in parts if p]
     clauses: list[str] = []
@@ -156,7 +165,7 @@ def split_clauses(task: str) -> list[str]:
             clauses.append(first)
             for piece in rest:
                 clauses.extend(_continue(clauses, piece))
-    return [re.sub("\x00(\\d+)\x00", lambda m: protected[int(m.group(1))], c) for c in clauses]
+    return [restore(c) for c in clauses]
 
 
 def _without_connectives(clause: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pocketpilot.devices.screen import Screen
-from pocketpilot.planner.decompose import split_clauses
+from pocketpilot.planner.decompose import hide_quotes, split_clauses
 from pocketpilot.planner.evidence import handed_in_and_typed_before, required_texts
 from pocketpilot.planner.grounding import COMMITS, element_spot, entered, literals, time_parts, words
 from pocketpilot.planner.meaning import EVIDENCE_BELOW, Meaning
@@ -84,20 +84,13 @@ def subtask_evidence(goal: str, *, outputs: Sequence[str], values: dict[str, str
 
 
 _PHRASE_BREAK = re.compile(r"\s*(?:[,;:]\s+|\s+and\s+|\s+then\s+)\s*", re.I)
-_QUOTE = re.compile(r"\"[^\"]*\"|'[^']*'(?!\w)")
 
 
 def phrases(goal: str) -> list[str]:
     """The goal cut at every comma, colon, semicolon, 'and' and 'then' outside quotes."""
-    quoted: list[str] = []
-
-    def hide(match: re.Match) -> str:
-        quoted.append(match.group(0))
-        return f"\x00{len(quoted) - 1}\x00"
-
-    parts = [p.strip(" .") for p in _PHRASE_BREAK.split(_QUOTE.sub(hide, goal))]
-    restore = [re.sub("\x00(\\d+)\x00", lambda m: quoted[int(m.group(1))], p) for p in parts if p]
-    return [p for p in restore if words(p)] or [goal]
+    hidden, restore = hide_quotes(goal)
+    parts = [restore(p.strip(" .")) for p in _PHRASE_BREAK.split(hidden)]
+    return [p for p in parts if p and words(p)] or [goal]
 
 
 def _one_effect(goal: str, inputs: dict[str, str], screen: Screen, steps: Sequence[Step],
@@ -267,9 +260,9 @@ _ON_OFF = re.compile(r"Switch|Toggle", re.I)
 
 def _committed(steps: Sequence[Step], screen: Screen) -> bool:
     """What was typed left its input box: a control that commits (Save, Send, Done ...) took
-    effect after the last typing, or no box on screen still holds the typed text (a crash may
-    have hidden the Send from the steps, not the bubble). Text left in a search box or an
-    unsaved form is nobody's data yet."""
+    effect on the form after the last typing, or nothing was tapped since and no box on screen
+    still holds the typed text (a crash may have hidden the Send from the steps, not the bubble).
+    Text left in a search box or an unsaved form is nobody's data yet."""
     last_typing = max((i for i, s in enumerate(steps) if s.verb == "type" and s.effective), default=None)
     if last_typing is None:
         return True
