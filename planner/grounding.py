@@ -246,11 +246,11 @@ def text_affinity(text: str, field: Element, goal: str, values: dict[str, str], 
     # the role a field shows its user; an id such as note_title_edit names the app, not the field
     label_words = set(_WORD.findall(f"{field.label} {field.desc}".lower())) or set(_WORD.findall(label_text.lower()))
     names = slot_names(text, goal, values)
-    unit = goal[_find(text, goal) + len(text):].split()[:1] if _find(text, goal) >= 0 else []
+    at = _find(text, goal)
+    unit = goal[at + len(text):].split()[:1] if at >= 0 else []
     if text.strip().isdigit() and unit and unit[0].lower() not in _STOP:
         names += " quantity qty count amount"  # or it counts the thing it names: 'Add 4 Batteries'
     fit = AFFINITY if named or _stems(names) & label else 0.0
-    at = _find(text, goal)
     lead = _lead_word(text, goal)
     shape = next((s for s in SHAPES if extract(s, text) == text.strip()), None)
     quoted = at > 0 and goal[at - 1] in "'\""
